@@ -1,0 +1,1 @@
+"""Normalisation rules: each rule in one place, pure, tested, and explainable."""

@@ -1,0 +1,204 @@
+"""The canonical micro-credential offer: one record shape for every source.
+
+The fields follow the standard elements of the EU Council Recommendation on micro-credentials (June 2022)
+that an *offer* can carry, plus provenance. Elements of an *issued* credential (learner, issue date, grade)
+are deliberately absent. Every field's description here is the single place the field is documented:
+`mcatlas schema` exports the JSON Schema and the field reference from this module.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+ParticipationForm = Literal["online", "blended", "on-site"]
+GivenOrEstimated = Literal["given", "estimated"]
+GivenOrInferred = Literal["given", "inferred"]
+
+_LANG = re.compile(r"^[a-z]{2}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LearningOutcome(_Strict):
+    """One short statement of what a learner knows or can do after the offer."""
+
+    text: str = Field(min_length=1, description="The statement as published, plain text.")
+    lang: str | None = Field(None, description="ISO 639-1 language of `text`, when known.")
+    text_en: str | None = Field(
+        None, description="The source's own English version of the statement, when it publishes one."
+    )
+    esco_uris: list[str] = Field(
+        default_factory=list, description="ESCO skill URIs the source itself links to this outcome."
+    )
+
+
+class Run(_Strict):
+    """One scheduled presentation (cohort, session) of an offer."""
+
+    run_id: str | None = Field(None, description="The source's id of the run, if any.")
+    start_date: date | None = Field(None, description="First day of the run (ISO 8601).")
+    end_date: date | None = Field(None, description="Last day of the run (ISO 8601).")
+    duration_weeks: float | None = Field(None, ge=0, description="Length of the run in weeks, as given.")
+    schedule: str | None = Field(None, description="Schedule or study period as named by the source.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Run:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError(f"run ends ({self.end_date}) before it starts ({self.start_date})")
+        return self
+
+
+class Provenance(_Strict):
+    """Where a record came from, so every row can be traced to the response it was parsed from."""
+
+    fetched_at: datetime = Field(description="When the raw response was fetched (UTC).")
+    spider: str = Field(description="Name of the spider (or parser) that produced the record.")
+    spider_version: str = Field(description="Version of that spider's code.")
+    raw_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw response body.")
+    source_url: str | None = Field(None, description="URL of the raw response.")
+    mode: Literal["snapshot", "live", "file"] = Field(
+        "file", description="How the response was obtained: bundled snapshot replay, live crawl or a local file."
+    )
+
+
+class Offer(_Strict):
+    """A micro-credential or short-course offer, normalised to the MC Atlas schema."""
+
+    schema_version: str = Field(SCHEMA_VERSION, description="Version of this schema the record follows.")
+    source: str = Field(min_length=1, description="Registry name of the source (e.g. `dtu`, `futurelearn`).")
+    source_id: str = Field(min_length=1, description="The source's own stable id of the offer.")
+    url: str | None = Field(None, description="Public page of the offer.")
+
+    title: str = Field(min_length=1, description="Title, English where the source publishes one.")
+    title_lang: str | None = Field(None, description="ISO 639-1 language of `title`.")
+    titles: dict[str, str] = Field(
+        default_factory=dict, description="Every published title keyed by ISO 639-1 language."
+    )
+    description: str | None = Field(None, description="Description as plain text (markup removed).")
+
+    provider: str | None = Field(None, description="Awarding body / provider name.")
+    provider_url: str | None = Field(None, description="Provider's web site.")
+    platform: str | None = Field(None, description="Platform or catalogue that lists the offer, if not the provider.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 country of the provider.")
+    alliances: list[str] = Field(
+        default_factory=list, description="University alliances the offer is tagged with (e.g. `EuroTeQ`)."
+    )
+
+    languages: list[str] = Field(default_factory=list, description="Teaching languages, ISO 639-1.")
+    learning_outcomes: list[LearningOutcome] = Field(
+        default_factory=list, description="Learning outcomes; empty when the source states none (never invented)."
+    )
+
+    workload_hours_min: float | None = Field(None, ge=0, description="Notional workload in hours, lower bound.")
+    workload_hours_max: float | None = Field(None, ge=0, description="Notional workload in hours, upper bound.")
+    workload_raw: str | None = Field(None, description="Workload or effort exactly as the source gives it.")
+    duration_weeks: float | None = Field(None, ge=0, description="Duration in weeks, as given or derived.")
+    duration_raw: str | None = Field(None, description="Duration exactly as the source gives it.")
+
+    ects: float | None = Field(None, gt=0, le=240, description="ECTS credits.")
+    ects_flag: GivenOrEstimated | None = Field(
+        None, description="`given` when the source states ECTS, `estimated` when derived from workload."
+    )
+    eqf_level: int | None = Field(None, ge=1, le=8, description="European Qualifications Framework level.")
+    eqf_flag: GivenOrInferred | None = Field(
+        None, description="`given` when the source states the EQF level, `inferred` from an explicit signal."
+    )
+    level_raw: str | None = Field(None, description="Level or difficulty as the source gives it.")
+
+    assessment: str | None = Field(None, description="Type of assessment (exam form, graded assignments, ...).")
+    participation_form: ParticipationForm | None = Field(None, description="Form of participation.")
+    participation_raw: str | None = Field(None, description="Mode of study / location as the source gives it.")
+    quality_assurance: str | None = Field(None, description="Type of quality assurance, e.g. accreditation.")
+    prerequisites: str | None = Field(None, description="Entry requirements or recommended prior knowledge.")
+    stackability: str | None = Field(None, description="How the offer stacks into larger credentials.")
+    part_of: list[str] = Field(
+        default_factory=list, description="Ids of programmes / larger credentials this offer is part of."
+    )
+    supervision_identity_check: str | None = Field(
+        None, description="Supervision and identity verification during assessment, if stated."
+    )
+
+    price_amount: float | None = Field(None, ge=0, description="Price as a number, in `price_currency`.")
+    price_currency: str | None = Field(None, description="ISO 4217 currency of `price_amount`.")
+    price_raw: str | None = Field(None, description="Price exactly as the source gives it.")
+    is_free: bool | None = Field(None, description="True when the offer can be taken at no cost.")
+
+    runs: list[Run] = Field(default_factory=list, description="Scheduled presentations of the offer.")
+    subjects: list[str] = Field(default_factory=list, description="Subject areas as the source names them.")
+    certificate_type: str | None = Field(None, description="Kind of certificate / credential awarded.")
+
+    extras: dict[str, Any] = Field(
+        default_factory=dict, description="Source-specific fields kept for analysts; no personal data."
+    )
+    provenance: Provenance = Field(description="Where and when the record was obtained.")
+
+    @field_validator("title", "description", "provider", mode="after")
+    @classmethod
+    def _no_markup(cls, value: str | None) -> str | None:
+        if value is not None and re.search(r"<(script|style)\b", value, re.IGNORECASE):
+            raise ValueError("contains script or style markup; clean it before validation")
+        return value
+
+    @field_validator("languages", mode="after")
+    @classmethod
+    def _iso639(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not _LANG.match(v)]
+        if bad:
+            raise ValueError(f"not ISO 639-1 language codes: {bad}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("title_lang")
+    @classmethod
+    def _iso639_one(cls, value: str | None) -> str | None:
+        if value is not None and not _LANG.match(value):
+            raise ValueError(f"not an ISO 639-1 language code: {value!r}")
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _iso3166(cls, value: str | None) -> str | None:
+        if value is not None and not _COUNTRY.match(value):
+            raise ValueError(f"not an ISO 3166-1 alpha-2 country code: {value!r}")
+        return value
+
+    @field_validator("price_currency")
+    @classmethod
+    def _iso4217(cls, value: str | None) -> str | None:
+        if value is not None and not _CURRENCY.match(value):
+            raise ValueError(f"not an ISO 4217 currency code: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Offer:
+        lo, hi = self.workload_hours_min, self.workload_hours_max
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"workload max {hi} h is below min {lo} h")
+        if (self.ects is None) != (self.ects_flag is None):
+            raise ValueError("ects and ects_flag must be set together")
+        if (self.eqf_level is None) != (self.eqf_flag is None):
+            raise ValueError("eqf_level and eqf_flag must be set together")
+        if self.price_amount is not None and self.price_currency is None and self.price_amount != 0:
+            raise ValueError("price_amount without price_currency")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.source_id)
+
+
+def offer_json_schema() -> dict[str, Any]:
+    """JSON Schema of `Offer`, as committed in `models/offer.schema.json`."""
+    schema = Offer.model_json_schema()
+    schema["$id"] = f"https://mcatlas.eu/schema/offer/{SCHEMA_VERSION}"
+    schema["title"] = "MC Atlas micro-credential offer"
+    return schema

@@ -1,0 +1,41 @@
+"""Shared XML loading: one clear error for malformed documents, tolerant of BOMs and mislabelled encodings."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from scrapers.parsers.base import ParseError
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+
+
+def load_xml(body: bytes, what: str) -> etree._Element:
+    """Parse bytes as XML; a body declared UTF-8 but written in Windows-1252 is re-read as such."""
+    data = body.lstrip()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data:
+        raise ParseError(f"{what}: empty response body")
+    if data[:1] != b"<":
+        raise ParseError(f"{what}: not XML (starts with {data[:20]!r})")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        if "encoding" in str(exc).lower() or "utf-8" in str(exc).lower() or "Input is not proper" in str(exc):
+            try:
+                text = data.decode("cp1252")
+                text = text.split("?>", 1)[1] if text.startswith("<?xml") else text
+                return etree.fromstring(text.encode("utf-8"), _PARSER)
+            except (UnicodeDecodeError, etree.XMLSyntaxError):
+                pass
+        raise ParseError(f"{what}: malformed XML ({exc.msg}, line {exc.lineno})") from None
+    if root is None:
+        raise ParseError(f"{what}: empty XML document")
+    if root.tag in ("html", "{http://www.w3.org/1999/xhtml}html"):
+        raise ParseError(f"{what}: expected XML data but got an HTML page")
+    return root
+
+
+def local(tag: object) -> str:
+    """Tag name without namespace."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""

@@ -1,0 +1,96 @@
+"""The source registry (`scrapers/sources.yaml`): one validated list drives spiders, Dagster and the README."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import pycountry
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from scrapers.parsers.base import Parser
+
+REGISTRY_PATH = Path(__file__).with_name("sources.yaml")
+SNAPSHOT_ROOT = Path(__file__).with_name("snapshot")
+
+SourceType = Literal[
+    "mooc_platform", "mooc_aggregator", "university_catalogue", "alliance_catalogue",
+    "xcri_cap_feed", "elm_feed", "schema_org_pages", "configured_pages",
+]
+Access = Literal["json_api", "json_feed", "jsonapi", "soap_xml", "xml_feed", "jsonld", "html", "sitemap"]
+
+
+class Source(BaseModel):
+    """One harvestable source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Unique name; also the spider and asset name.")
+    type: SourceType
+    provider: str = Field(description="Who publishes the listings.")
+    country: str | None = Field(description="ISO 3166-1 alpha-2 country of the publisher (null: international).")
+    alliance: str | None = Field(None, description="University alliance, e.g. EuroTeQ.")
+    base_url: str
+    access: Access = Field(description="How the data is obtained.")
+    start_urls: list[str] = Field(min_length=1)
+    parser: str = Field(description="`module:function` of the parser, see scrapers/parsers/base.py.")
+    spider: str | None = Field(None, description="`module:Class` of a custom spider; default: the generic one.")
+    terms: str = Field(description="Terms-of-use / licence note for the data.")
+    robots: str = Field(description="robots.txt status of the paths crawled.")
+    schedule: str = Field(description="Default harvest schedule (cron).")
+    enabled: bool = True
+    settings: dict[str, object] = Field(default_factory=dict, description="Per-source Scrapy settings.")
+    options: dict[str, object] = Field(default_factory=dict, description="Per-source spider options.")
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is not None and pycountry.countries.get(alpha_2=value) is None:
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"{value!r} is not a five-field cron expression")
+        return value
+
+    def load_parser(self) -> Parser:
+        module, _, func = self.parser.partition(":")
+        return getattr(importlib.import_module(module), func)
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return SNAPSHOT_ROOT / self.name
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Source]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[str, Source] = {}
+    for entry in data.get("sources", []):
+        src = Source.model_validate(entry)
+        if src.name in out:
+            raise RegistryError(f"duplicate source name {src.name!r} in {path}")
+        out[src.name] = src
+    return out
+
+
+@cache
+def registry() -> dict[str, Source]:
+    return load_registry()
+
+
+def get_source(name: str) -> Source:
+    try:
+        return registry()[name]
+    except KeyError:
+        known = ", ".join(sorted(registry()))
+        raise RegistryError(f"unknown source {name!r}; known sources: {known}") from None
