@@ -58,6 +58,17 @@ class Run(_Strict):
         return self
 
 
+class Explanation(_Strict):
+    """Why a normalised value is what it is: the raw field and value it came from and the rule applied."""
+
+    field: str = Field(description="The normalised field, e.g. `ects`.")
+    value: Any = Field(None, description="The normalised value.")
+    raw_field: str | None = Field(None, description="The source field it was derived from.")
+    raw_value: Any = Field(None, description="The source value as given.")
+    rule: str = Field(description="Name of the rule that produced the value, e.g. `ects.from_hours`.")
+    note: str | None = Field(None, description="Human-readable detail, e.g. `125 h / 25-30 h per ECTS`.")
+
+
 class Provenance(_Strict):
     """Where a record came from, so every row can be traced to the response it was parsed from."""
 
@@ -137,6 +148,9 @@ class Offer(_Strict):
     subjects: list[str] = Field(default_factory=list, description="Subject areas as the source names them.")
     certificate_type: str | None = Field(None, description="Kind of certificate / credential awarded.")
 
+    explanations: list[Explanation] = Field(
+        default_factory=list, description="How each normalised value was derived (raw field, value, rule)."
+    )
     extras: dict[str, Any] = Field(
         default_factory=dict, description="Source-specific fields kept for analysts; no personal data."
     )
