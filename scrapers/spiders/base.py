@@ -45,7 +45,9 @@ class SourceSpider(scrapy.Spider):
 
     # --- hooks a source-specific spider may override -------------------------------------------------
     def start_urls_for_run(self) -> list[str]:
-        return list(self.source.start_urls)
+        """Registry start URLs, or the whitespace-separated `MCATLAS_START_URLS` setting (tests)."""
+        override = str(self.settings.get("MCATLAS_START_URLS") or "").split()
+        return override or list(self.source.start_urls)
 
     def request_for(self, follow: FollowUp) -> Request:
         return Request(follow.url, method=follow.method, body=follow.body, headers=follow.headers or None,
