@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,13 +29,19 @@ def spider_class(source: Source) -> type[SourceSpider]:
     return getattr(importlib.import_module(module), name)
 
 
+def snapshot_dir(source: Source) -> Path:
+    """The bundled snapshot, or `$MCATLAS_SNAPSHOT_DIR/<source>` to replay another recorded set."""
+    root = os.environ.get("MCATLAS_SNAPSHOT_DIR")
+    return Path(root) / source.name if root else source.snapshot_dir
+
+
 def build_settings(source: Source, mode: str, replay_dir: Path | None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.update(source.settings, priority="project")
     if mode == "snapshot":
         settings.update(default_settings.SNAPSHOT_SETTINGS, priority="cmdline")
-        settings.set("MCATLAS_REPLAY_DIR", str(replay_dir or source.snapshot_dir), priority="cmdline")
+        settings.set("MCATLAS_REPLAY_DIR", str(replay_dir or snapshot_dir(source)), priority="cmdline")
     return settings
 
 

@@ -33,6 +33,12 @@ def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def record_hash(record: dict[str, Any]) -> str:
+    """Content hash of a record, provenance excluded, so an unchanged listing hashes the same every run."""
+    body = {k: v for k, v in record.items() if k not in ("provenance", "record_hash")}
+    return sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode())
+
+
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")

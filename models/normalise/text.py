@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-
-import warnings
 
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 

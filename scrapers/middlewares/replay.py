@@ -7,9 +7,8 @@ headers and file; the landing area writes exactly this format, so any past harve
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import logging
+from pathlib import Path
 
 from scrapy import Request
 from scrapy.crawler import Crawler

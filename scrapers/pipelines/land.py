@@ -4,6 +4,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from scrapers.landing import record_hash
+
 
 class LandPipeline:
     """Writes each valid offer to the run's landing folder (duplicates within a run are counted, kept once)."""
@@ -22,5 +24,6 @@ class LandPipeline:
             self.crawler.stats.inc_value("offers/duplicate_in_run")
             return item
         self.seen.add(sid)
+        item["record_hash"] = record_hash(item)
         self.crawler.spider.landing.write_offer(item)
         return item

@@ -25,5 +25,6 @@ class ValidatePipeline:
             spider = self.crawler.spider
             reason = str(exc)
             self.crawler.stats.inc_value(f"rejects/{reason.split(':')[0]}")
-            spider.landing.write_reject(item.get("source_id"), reason, item, url=item.get("url"))
+            raw = {k: v for k, v in item.items() if k != "provenance"}  # fetch time would make each run's reject new
+            spider.landing.write_reject(item.get("source_id"), reason, raw, url=item.get("url"))
             raise DropItem(f"rejected {item.get('source_id')}: {reason}") from None

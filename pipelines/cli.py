@@ -1,0 +1,155 @@
+"""`mcatlas`: the command-line tool of MC Atlas."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from models.offer import SCHEMA_VERSION, offer_json_schema
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr and a non-zero exit: the contract for bad input everywhere in the CLI."""
+    click.echo(f"mcatlas: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mcatlas")
+def main() -> None:
+    """MC Atlas: harvest, normalise and compare micro-credentials and short courses offered in Europe."""
+
+
+# --------------------------------------------------------------------------------------------- parse
+@main.command()
+@click.argument("source")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def parse(source: str, file: Path) -> None:
+    """Parse one recorded response FILE of SOURCE and print its offers as JSON lines (rejects on stderr)."""
+    from scrapers.landing import sha256
+    from scrapers.parsers.base import ParseError
+    from scrapers.processing import RejectItem, process
+    from scrapers.registry import RegistryError, get_source
+    from scrapers.spiders.base import SPIDER_VERSION
+
+    try:
+        src = get_source(source.replace("-", "_"))
+    except RegistryError as exc:
+        fail(str(exc))
+    try:
+        body = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    url = file.resolve().as_uri()
+    try:
+        page = src.load_parser()(body, url)
+    except ParseError as exc:
+        fail(f"{file}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a parser bug on odd input still gets one line, not a traceback
+        fail(f"{file}: {src.name} parser cannot read this file ({type(exc).__name__}: {exc})")
+    provenance = {
+        "fetched_at": datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat(), "spider": src.name,
+        "spider_version": SPIDER_VERSION, "raw_sha256": sha256(body), "source_url": url, "mode": "file",
+    }
+    printed = 0
+    for item in page.items:
+        item["source"], item["provenance"] = src.name, provenance
+        try:
+            offer = process(item)
+        except RejectItem as exc:
+            click.echo(f"reject {item.get('source_id') or '?'}: {exc}", err=True)
+            continue
+        click.echo(offer.model_dump_json())
+        printed += 1
+    for reject in page.rejects:
+        click.echo(f"reject {reject.source_id or '?'}: {reject.reason}", err=True)
+    if not page.items and page.follow:
+        click.echo(f"{file.name}: no offers in this response; it lists {len(page.follow)} further requests",
+                   err=True)
+
+
+# ---------------------------------------------------------------------------------------------- run
+@contextmanager
+def run_lock(wait_seconds: float) -> Iterator[None]:
+    """Only one `mcatlas run` writes at a time: a second one waits, then fails cleanly."""
+    from scrapers.landing import data_dir
+
+    path = data_dir() / ".mcatlas-run.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as fh:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fail(f"another mcatlas run holds {path} (waited {wait_seconds:.0f} s)", code=3)
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@main.command()
+@click.option("--live", is_flag=True, help="Crawl the real endpoints politely instead of the bundled snapshot.")
+@click.option("--source", "sources", multiple=True, help="Harvest only these sources (default: all enabled).")
+@click.option("--no-harvest", is_flag=True, help="Skip harvesting; rebuild the warehouse from the landing area.")
+@click.option("--wait", default=600.0, show_default=True, help="Seconds to wait for another run to finish.")
+def run(live: bool, sources: tuple[str, ...], no_harvest: bool, wait: float) -> None:
+    """Materialise every asset in-process: harvest each source, then load and build the warehouse."""
+    from pipelines.runner import run_all
+
+    mode = "live" if live else "snapshot"
+    click.echo(f"mcatlas run: {mode} mode ({'real endpoints' if live else 'bundled snapshot, offline'})", err=True)
+    with run_lock(wait):
+        ok = run_all(mode=mode, sources=list(sources) or None, harvest=not no_harvest, echo=click.echo)
+    sys.exit(0 if ok else 1)
+
+
+# ------------------------------------------------------------------------------------------ sources
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print the README's source table.")
+def sources(markdown: bool) -> None:
+    """List the sources in the registry (scrapers/sources.yaml)."""
+    from scrapers import registry as reg
+
+    if markdown and hasattr(reg, "markdown_table"):
+        click.echo(reg.markdown_table())
+        return
+    for src in reg.registry().values():
+        click.echo(f"{src.name:24} {src.type:22} {src.country or '--':3} {src.access:10} {src.provider}")
+
+
+# ------------------------------------------------------------------------------------------- schema
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "models" / "offer.schema.json",
+              show_default=True)
+def schema(out: Path) -> None:
+    """Write the Offer JSON Schema (and docs/schema.md, the field reference) from models/offer.py."""
+    from models.docs import field_reference
+
+    out.write_text(json.dumps(offer_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    doc = out.parent.parent / "docs" / "schema.md"
+    if doc.parent.is_dir():
+        doc.write_text(field_reference(), encoding="utf-8")
+    click.echo(f"wrote schema {SCHEMA_VERSION} to {out}", err=True)
+
+
+if __name__ == "__main__":
+    main()

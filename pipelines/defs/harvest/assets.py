@@ -1,0 +1,68 @@
+"""One harvest asset per registry source, generated from scrapers/sources.yaml."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Backoff,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    RetryPolicy,
+    asset,
+)
+
+from pipelines.resources import CrawlerResource
+from scrapers.registry import Source, registry
+
+HARVEST_GROUP = "harvest"
+# A source that errors is retried later rather than at once (transient outages, rate limits).
+HARVEST_RETRY = RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL)
+
+def harvest_key(source: str) -> str:
+    return f"harvest_{source}"
+
+def _stats_metadata(stats: dict[str, Any]) -> dict[str, Any]:
+    keep = {k: v for k, v in stats.items()
+            if k.split("/")[0] in ("offers", "items", "rejects", "missing_field", "errors", "paging", "replay",
+                                   "responses")}
+    return {
+        "offers": stats.get("offers/valid", 0),
+        "rejects": sum(v for k, v in stats.items() if k.startswith("rejects/")),
+        "errors": sum(v for k, v in stats.items() if k.startswith("errors/")),
+        "crawl_stats": MetadataValue.json(keep),
+    }
+
+def build_harvest_asset(source: Source) -> AssetsDefinition:
+    @asset(
+        name=harvest_key(source.name),
+        group_name=HARVEST_GROUP,
+        description=f"Harvest {source.provider} ({source.access}) into the landing area. {source.terms}",
+        kinds={"scrapy"},
+        retry_policy=HARVEST_RETRY,
+        tags={"source_type": source.type},
+        metadata={"source": source.name, "base_url": source.base_url, "schedule": source.schedule,
+                  "country": source.country or "", "alliance": source.alliance or ""},
+    )
+    def _harvest(context: AssetExecutionContext, crawler: CrawlerResource) -> MaterializeResult:
+        summary = crawler.crawl(source.name, log=context.log)
+        run_dir = Path(summary["dir"])
+        stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
+        metadata = {"mode": summary["mode"], "status": summary["status"], "run_id": summary["run_id"],
+                    "landing_dir": MetadataValue.path(str(run_dir)), **_stats_metadata(stats)}
+        if summary["status"] not in ("ok", "partial"):
+            # Nothing is loaded from this run and nothing previously loaded is touched.
+            raise Failure(f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
+                          f"{metadata['offers']} offers); previous offers are kept", metadata=metadata,
+                          # replaying a recorded snapshot gives the same answer every time: no point retrying
+                          allow_retries=summary["mode"] == "live")
+        context.log.info(f"{source.name}: {summary['status']}, {metadata['offers']} offers, "
+                         f"{metadata['rejects']} rejects, {metadata['errors']} errors ({summary['mode']} mode)")
+        return MaterializeResult(metadata=metadata)
+
+    return _harvest
+
+harvest_assets = [build_harvest_asset(src) for src in registry().values() if src.enabled]

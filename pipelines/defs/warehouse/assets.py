@@ -1,0 +1,57 @@
+"""Warehouse assets: raw load of landed harvests, then the core tables."""
+
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from pipelines.defs.harvest.assets import harvest_assets
+from pipelines.resources import CrawlerResource, WarehouseResource
+from scrapers.registry import registry
+from warehouse import db
+
+WAREHOUSE_GROUP = "warehouse"
+
+
+@asset(
+    group_name=WAREHOUSE_GROUP,
+    deps=harvest_assets,
+    kinds={"duckdb"},
+    description="Raw layer: every landed harvest run not loaded before (raw_offers, rejects, harvest_runs). "
+    "Unchanged listings are not stored twice; failed or empty harvests load nothing and delete nothing.",
+)
+def raw_offers(context: AssetExecutionContext, warehouse: WarehouseResource,
+               crawler: CrawlerResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        loaded = db.load_landing(con, crawler.landing(), list(registry()))
+        totals = {"raw_offers": db.count(con, "raw_offers"), "rejects": db.count(con, "rejects"),
+                  "harvest_runs": db.count(con, "harvest_runs")}
+    for run in loaded:
+        context.log.info(f"loaded {run['source']} run {run['run_id']} ({run['status']}): "
+                         f"{run['new_or_changed']} new or changed of {run['offers_in_run']} offers, "
+                         f"{run['rejects_in_run']} rejects")
+    return MaterializeResult(metadata={**totals, "runs_loaded": len(loaded), "runs": MetadataValue.json(loaded)})
+
+
+@asset(group_name=WAREHOUSE_GROUP, deps=[raw_offers], kinds={"duckdb"},
+       description="Core offers: the latest version of every listing, one row per (source, source_id).")
+def offers(warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        db.run_in_transaction(con, "core/build_offers.sql")
+        by_source = dict(con.execute("select source, count(*) from offers group by 1 order by 1").fetchall())
+        total = db.count(con, "offers")
+    return MaterializeResult(metadata={"rows": total, "by_source": MetadataValue.json(by_source)})
+
+
+@asset(group_name=WAREHOUSE_GROUP, deps=[offers], kinds={"duckdb"},
+       description="Learning outcomes, one statement per row, keyed by outcome_id.")
+def learning_outcomes(warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        db.run_in_transaction(con, "core/build_learning_outcomes.sql")
+        total = db.count(con, "learning_outcomes")
+        without = con.execute(
+            "select count(*) from offers o where not exists "
+            "(select 1 from learning_outcomes l where l.source = o.source and l.source_id = o.source_id)"
+        ).fetchone()[0]
+    return MaterializeResult(metadata={"rows": total, "offers_without_outcomes": without})
+
+
+warehouse_assets = [raw_offers, offers, learning_outcomes]

@@ -1,0 +1,75 @@
+"""Dagster resources: the warehouse and the crawler, each a typed ConfigurableResource."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+from dagster import ConfigurableResource
+
+from scrapers.landing import landing_root
+from warehouse import db
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB file; `path` empty means `$MCATLAS_DB` or `$MCATLAS_DATA_DIR/mcatlas.duckdb`."""
+
+    path: str = ""
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with db.connect(self.path or None, read_only=read_only) as con:
+            yield con
+
+
+class CrawlResult(dict):
+    """Summary of one harvest run: source, run_id, mode, status, dir, offers."""
+
+
+class CrawlerResource(ConfigurableResource):
+    """Runs a source's Scrapy spider in a subprocess (Twisted's reactor cannot restart in-process).
+
+    `mode="snapshot"` replays the bundled recorded responses offline; `mode="live"` crawls the real endpoints
+    politely (robots.txt, throttling, retries with back-off).
+    """
+
+    mode: Literal["snapshot", "live"] = "snapshot"
+    landing_dir: str = ""
+    timeout_seconds: int = 3600
+
+    def landing(self) -> Path:
+        return Path(self.landing_dir) if self.landing_dir else landing_root()
+
+    def crawl(self, source: str, log: Any = None) -> dict[str, Any]:
+        cmd = [sys.executable, "-m", "scrapers.crawl", source, "--landing-dir", str(self.landing())]
+        if self.mode == "live":
+            cmd.append("--live")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        lines: list[str] = []
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip())
+                if log is not None and (" INFO: " in line or " ERROR: " in line or " WARNING: " in line):
+                    log.info(line.rstrip())
+            proc.wait(timeout=self.timeout_seconds)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise RuntimeError(f"{source}: crawl exceeded {self.timeout_seconds} s and was stopped") from None
+        summary: dict[str, Any] | None = None
+        for line in reversed(lines):
+            if line.startswith("{") and '"run_id"' in line:
+                summary = json.loads(line)
+                break
+        if summary is None:
+            tail = " | ".join(lines[-5:])
+            raise RuntimeError(f"{source}: crawler exited with status {proc.returncode} without a summary: {tail}")
+        return summary

@@ -1,0 +1,71 @@
+"""`mcatlas run`: materialise the assets in-process, harvest first, then everything downstream.
+
+Two phases, because a failed harvest must fail only its own asset: Dagster skips the downstream steps of a
+failed step within one run, while the warehouse must still be built from the sources that succeeded (and from
+what failed sources loaded before).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus
+
+from pipelines.definitions import build_definitions
+from pipelines.defs.harvest.assets import HARVEST_GROUP, harvest_key
+
+# Progress (context.log.info) on the terminal, without Dagster's step-by-step debug events.
+RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": os.environ.get("MCATLAS_LOG_LEVEL", "INFO")}}}}
+
+
+def _instance() -> DagsterInstance:
+    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def run_all(mode: str = "snapshot", sources: list[str] | None = None, harvest: bool = True,
+            echo: Callable[[str], None] = print) -> bool:
+    defs = build_definitions(mode)
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_implicit_global_asset_job_def()
+    all_keys = graph.get_all_asset_keys()
+    harvest_keys = {k for k in all_keys if graph.get(k).group_name == HARVEST_GROUP}
+    if sources:
+        wanted = {AssetKey(harvest_key(s.replace("-", "_"))) for s in sources}
+        unknown = wanted - harvest_keys
+        if unknown:
+            raise SystemExit(f"mcatlas: error: unknown sources: {sorted(k.path[-1] for k in unknown)}")
+        harvest_keys = wanted
+    downstream = [k for k in graph.toposorted_asset_keys if graph.get(k).group_name != HARVEST_GROUP]
+    ok = True
+    with _instance() as instance:
+        if harvest:
+            echo(f"[1/2] harvesting {len(harvest_keys)} sources ({mode})")
+            result = job.execute_in_process(instance=instance, asset_selection=sorted(harvest_keys),
+                                            raise_on_error=False, run_config=RUN_CONFIG)
+            for key in sorted(harvest_keys):
+                step = key.to_python_identifier()
+                failed = any(e.step_key == step and e.is_step_failure for e in result.all_events)
+                mats = result.asset_materializations_for_node(step)
+                meta = mats[-1].metadata if mats else {}
+                if failed:
+                    echo(f"  {key.path[-1]:24} FAILED (previous offers kept)")
+                else:
+                    echo(f"  {key.path[-1]:24} {meta['status'].value:8} {meta['offers'].value:>6} offers "
+                         f"{meta['rejects'].value:>5} rejects {meta['errors'].value:>4} errors")
+            ok = result.dagster_run.status == DagsterRunStatus.SUCCESS
+        echo(f"[2/2] building {len(downstream)} warehouse assets")
+        result = job.execute_in_process(instance=instance, asset_selection=downstream, raise_on_error=False,
+                                        run_config=RUN_CONFIG)
+        for key in downstream:
+            step = key.to_python_identifier()
+            mats = result.asset_materializations_for_node(step)
+            failed = any(e.step_key == step and e.is_step_failure for e in result.all_events)
+            rows = mats[-1].metadata.get("rows") if mats else None
+            status = "FAILED" if failed else ("ok" if mats else "skipped")
+            echo(f"  {key.to_user_string():24} {status:8} {'' if rows is None else rows.value}")
+        ok = ok and result.dagster_run.status == DagsterRunStatus.SUCCESS
+    from warehouse.db import db_path
+
+    echo(f"warehouse: {db_path()}")
+    return ok

@@ -1,0 +1,147 @@
+"""End to end: real spiders replaying the bundled snapshot, real Dagster runs, a real DuckDB file."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.definitions import defs
+from pipelines.resources import CrawlerResource
+from pipelines.runner import run_all
+from scrapers.registry import registry
+from tests.conftest import REPO
+from warehouse import db
+
+
+def q(sql: str, path: Path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_definitions_load_with_an_asset_per_source_and_key_checks():
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {f"harvest_{name}" for name in registry()} <= keys
+    assert {"raw_offers", "offers", "learning_outcomes"} <= keys
+    checks = {c.name for c in graph.asset_check_keys}
+    assert {"offers_key_unique_not_null", "learning_outcomes_key_unique_not_null"} <= checks
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """One full snapshot run, then a second one over the same input."""
+    data = tmp_path_factory.mktemp("run") / "data"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MCATLAS_DATA_DIR", str(data))
+    for var in ("MCATLAS_DB", "MCATLAS_LANDING_DIR", "MCATLAS_SNAPSHOT_DIR", "DAGSTER_HOME"):
+        mp.delenv(var, raising=False)
+    lines: list[str] = []
+    first_ok = run_all(echo=lines.append)
+    path = data / "mcatlas.duckdb"
+    tables = ("offers", "learning_outcomes", "raw_offers", "rejects")
+    first = {t: q(f"select count(*) from {t}", path)[0][0] for t in tables}
+    second_ok = run_all(echo=lines.append)
+    yield {"path": path, "first": first, "ok": (first_ok, second_ok), "lines": lines, "data": data}
+    mp.undo()
+
+
+def test_snapshot_run_builds_offers_from_both_sources_with_outcomes(built):
+    assert built["ok"] == (True, True), "\n".join(built["lines"])
+    rows = dict(q("select source, count(*) from offers where n_learning_outcomes > 0 group by 1", built["path"]))
+    assert rows.get("futurelearn", 0) >= 3 and rows.get("dtu", 0) >= 3
+    no_outcomes = q("select count(*) from offers o anti join learning_outcomes using (source, source_id) "
+                    "where o.source in ('dtu', 'futurelearn')", built["path"])[0][0]
+    assert no_outcomes == 0
+
+
+def test_second_run_over_the_same_input_changes_nothing(built):
+    second = {t: q(f"select count(*) from {t}", built["path"])[0][0] for t in built["first"]}
+    assert second == built["first"]
+    runs = q("select source, count(*) from harvest_runs group by 1", built["path"])
+    assert all(n == 2 for _, n in runs)
+
+
+def test_rejected_listing_is_set_aside_with_its_reason(built):
+    rows = q("select source, source_id, reason from rejects where source = 'futurelearn'", built["path"])
+    assert ("futurelearn", "0c7b1f6e-1d2a-4c51-9a55-3e1f0d7a1004", "title: missing") in rows
+
+
+def test_euroteq_flag_and_bilingual_outcomes_reach_the_warehouse(built):
+    alliances = q("select alliances from offers where source = 'dtu' and source_id = '02950'", built["path"])
+    assert alliances == [(["EuroTeQ"],)]
+    danish = q("select text, lang, text_en from learning_outcomes where source = 'dtu' and source_id = '02951' "
+               "order by position", built["path"])
+    assert danish[0] == ("skrive enkle programmer i Python", "da", "write simple programs in Python")
+
+
+def _copy_snapshot(tmp_path: Path, source: str) -> Path:
+    root = tmp_path / "snapshot"
+    shutil.copytree(REPO / "scrapers" / "snapshot" / source, root / source)
+    return root
+
+
+def test_changed_listing_updates_its_row(data_env: Path, tmp_path: Path, monkeypatch):
+    landing = data_env / "landing"
+    crawler = CrawlerResource()
+    crawler.crawl("futurelearn")
+    with db.connect() as con:
+        db.load_landing(con, landing, ["futurelearn"])
+        db.build_core(con)
+    root = _copy_snapshot(tmp_path, "futurelearn")
+    feed = root / "futurelearn" / "feeds_courses.json"
+    courses = json.loads(feed.read_text())
+    courses[0]["name"] = "Sustainable Energy Basics (2nd edition)"
+    feed.write_text(json.dumps(courses))
+    monkeypatch.setenv("MCATLAS_SNAPSHOT_DIR", str(root))
+    crawler.crawl("futurelearn")
+    with db.connect() as con:
+        db.load_landing(con, landing, ["futurelearn"])
+        counts = db.build_core(con)
+        titles = [r[0] for r in con.execute("select title from offers where source_id = ?",
+                                           [courses[0]["uuid"]]).fetchall()]
+    assert titles == ["Sustainable Energy Basics (2nd edition)"]
+    assert counts["offers"] == 3
+
+
+def test_a_failing_source_fails_only_its_own_asset(data_env: Path, tmp_path: Path, monkeypatch):
+    root = _copy_snapshot(tmp_path, "futurelearn")
+    shutil.copytree(REPO / "scrapers" / "snapshot" / "dtu", root / "dtu")
+    (root / "futurelearn" / "feeds_courses.json").write_text('[{"uuid": "truncated"')
+    monkeypatch.setenv("MCATLAS_SNAPSHOT_DIR", str(root))
+    lines: list[str] = []
+    ok = run_all(sources=["futurelearn", "dtu"], echo=lines.append)
+    assert not ok
+    assert any("futurelearn" in line and "FAILED" in line for line in lines), lines
+    path = data_env / "mcatlas.duckdb"
+    assert q("select source, count(*) from offers group by 1", path) == [("dtu", 3)]
+    status = q("select status from harvest_runs where source = 'futurelearn'", path)
+    assert status == [("failed",)]
+
+
+def test_parse_command_prints_canonical_records():
+    result = CliRunner().invoke(main, ["parse", "dtu", str(REPO / "scrapers/snapshot/dtu/course_02950.xml")])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.splitlines()[0])
+    assert record["title"] == "Green Computing Lab" and record["ects"] == 5.0 and record["alliances"] == ["EuroTeQ"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["parse", "nosuch", "x"], "unknown source 'nosuch'"),
+        (["parse", "dtu", "/nonexistent.xml"], "cannot read"),
+        (["parse", "futurelearn", str(REPO / "scrapers/snapshot/dtu/course_02950.xml")], "expected JSON"),
+    ],
+)
+def test_parse_command_bad_input_is_one_line_exit_2(args, message):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
