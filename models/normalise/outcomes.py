@@ -16,7 +16,8 @@ CUE = re.compile(
     r"|be able to)|you will (learn|be able to|gain)|you.ll (learn|be able to)|(students?|learners?|participants?)"
     r" (will|should) be able to|by the end of (the|this) (course|module|program(me)?)|on completion of|upon "
     r"(successful )?completion|after (completing|taking) (the|this) (course|module)|skills you.ll gain"
-    r"|what will i learn|lernziele|nach (dem kurs|abschluss)|objectifs (d.apprentissage|pédagogiques)"
+    r"|what will i learn|(participant|key|learner) takeaways|was (lerne ich|lernst du|lernen sie)"
+    r"|lernziele|nach (dem kurs|abschluss)|objectifs (d.apprentissage|pédagogiques)"
     r"|læringsmål|kursets mål)",
     re.IGNORECASE,
 )
@@ -30,7 +31,15 @@ def _text(node: Tag | NavigableString) -> str:
 
 def _cue_before(lst: Tag) -> bool:
     """The heading/paragraph right before a list (or the list's own lead-in) states it lists outcomes."""
-    prev = lst.find_previous_sibling()
+    node = lst
+    for _ in range(2):  # a list wrapped in <section>/<div> takes its cue from the wrapper's heading
+        parent = node.parent
+        if node.find_previous_sibling() is not None or not isinstance(parent, Tag) \
+                or parent.name not in ("section", "div") \
+                or "".join(parent.find_all(string=True, recursive=False)).strip():
+            break
+        node = parent
+    prev = node.find_previous_sibling()
     hops = 0
     while prev is not None and hops < 2:
         text = _text(prev)
