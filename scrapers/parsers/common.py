@@ -1,0 +1,202 @@
+"""Small helpers shared by the MOOC platform parsers: JSON records, paging, URLs, outcomes, durations.
+
+They exist so each platform parser stays a short mapping from the platform's fields to `Offer` fields, and so
+every parser treats bad input the same way (a wrong shape is a `ParseError`, a bad record a `Reject`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from models.normalise.outcomes import extract_outcomes
+from scrapers.parsers.base import Page, Reject
+
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def text(value: Any) -> str | None:
+    """A non-empty stripped string, or None (numbers become strings; anything else is not text)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """Sources send one value or a list interchangeably; always work on a list."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def dig(data: Any, *path: str | int) -> Any:
+    """`data[a][b]...`, or None as soon as a step is missing or of the wrong type."""
+    for step in path:
+        if isinstance(step, int) and isinstance(data, list) and -len(data) <= step < len(data):
+            data = data[step]
+        elif isinstance(step, str) and isinstance(data, dict):
+            data = data.get(step)
+        else:
+            return None
+    return data
+
+
+def names(values: Any, key: str = "name") -> list[str]:
+    """Names out of a list of strings or `{key: ...}` objects (subjects, topics, owners)."""
+    out = []
+    for value in as_list(values):
+        name = text(value.get(key)) if isinstance(value, dict) else text(value)
+        if name:
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+def absolute(url: Any, base: str) -> str | None:
+    """An absolute http(s) URL; relative paths are resolved against the platform's site, not the file read."""
+    url = text(url)
+    if not url:
+        return None
+    if url.startswith("//"):
+        url = "https:" + url
+    joined = urljoin(base, url)
+    return joined if joined.startswith(("http://", "https://")) else None
+
+
+def strip_tracking(url: str | None) -> str | None:
+    """Drop utm_* and other campaign parameters so the URL is a stable identifier of the listing."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(("utm_", "campaign")) and k.lower() not in ("ref", "source")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def with_query(url: str, **params: Any) -> str:
+    """The same URL with some query parameters replaced (Coursera's `start=`, page numbers)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update({k: str(v) for k, v in params.items()})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",:()"), parts.fragment))
+
+
+def next_link(current: str, link: Any) -> str | None:
+    """The next page's absolute URL, or None when there is none or it would loop back to this page."""
+    link = text(link)
+    if not link:
+        return None
+    nxt = urljoin(current, link)
+    if not nxt.startswith(("http://", "https://")) or nxt.rstrip("/") == current.rstrip("/"):
+        return None
+    return nxt
+
+
+def outcomes(structured: Iterable[Any] | None, description: str | None, lang: str | None = None
+             ) -> list[dict[str, Any]]:
+    """Structured outcome statements where the source has them, else cued bullet lists; never invented."""
+    found = [t for t in (text(v) for v in as_list(structured)) if t]
+    if not found:
+        found = extract_outcomes(description)
+    return [{"text": t, "lang": lang} if lang else {"text": t} for t in dict.fromkeys(found)]
+
+
+def iso_duration_weeks(value: Any) -> float | None:
+    """ISO 8601 durations (`P6W`, `P2M`, `P10D`, `PT40H`) as weeks; None when it is not one."""
+    value = text(value)
+    m = _ISO_DURATION.match(value or "")
+    if not value or not m or value in ("P", "PT"):
+        return None
+    parts = {k: float(v) for k, v in m.groupdict().items() if v}
+    weeks = (parts.get("y", 0) * 52.14 + parts.get("mo", 0) * 4.345 + parts.get("w", 0) + parts.get("d", 0) / 7
+             + parts.get("h", 0) / 168 + parts.get("mi", 0) / 10080)
+    return round(weeks, 2) if weeks else None
+
+
+def to_date(value: Any) -> str | None:
+    """ISO date from an ISO timestamp, a date, or epoch seconds / milliseconds; None when unreadable."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 10**11 else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    raw = str(value).strip()
+    try:
+        return date.fromisoformat(raw[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def run(run_id: Any = None, start: Any = None, end: Any = None, weeks: Any = None,
+        schedule: Any = None) -> dict[str, Any]:
+    """One `Run`; an end before the start is dropped rather than failing the whole offer."""
+    out = {"run_id": text(run_id), "start_date": to_date(start), "end_date": to_date(end),
+           "duration_weeks": weeks if isinstance(weeks, int | float) and not isinstance(weeks, bool) else None,
+           "schedule": text(schedule)}
+    if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
+        out["end_date"] = None
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def parse_records(page: Page, source: str, records: Iterable[Any], make: Callable[[dict[str, Any]], Any],
+                  id_of: Callable[[dict[str, Any]], Any]) -> Page:
+    """Map each record to an item; a record that is not an object, lacks an id or repeats one is rejected."""
+    seen: set[str] = set()
+    for record in records:
+        if not isinstance(record, dict):
+            page.rejects.append(Reject(source, None, "record: not a JSON object", record))
+            continue
+        sid = text(id_of(record))
+        if not sid:
+            page.rejects.append(Reject(source, None, "source_id: missing", record))
+            continue
+        if sid in seen:
+            page.rejects.append(Reject(source, sid, "source_id: duplicate in one response", None))
+            continue
+        seen.add(sid)
+        try:
+            item = make(record)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            page.rejects.append(Reject(source, sid, f"record: unreadable ({type(exc).__name__}: {exc})", record))
+            continue
+        if item is None:
+            continue
+        item.setdefault("source_id", sid)
+        page.items.append(item)
+    return page
+
+
+def note_empty(page: Page, expected: bool) -> Page:
+    """An empty result list where the document promised results is an error the run status must show."""
+    if not page.items and not page.rejects:
+        page.stats["errors/empty_results" if expected else "paging/no_results"] = 1
+    return page
+
+
+
+def list_items(markup: Any) -> list[str]:
+    """The items of the lists in a field that *is* an outcome list (edX `outcome`, "what you'll learn")."""
+    value = text(markup)
+    if not value:
+        return []
+    if re.search(r"<li\b", value, re.IGNORECASE):
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(value, "lxml")
+        found = [" ".join(li.get_text(" ").split()) for li in soup.find_all("li")
+                 if li.find_parent("li") is None]
+    else:
+        found = [m.group(1) for m in re.finditer(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$", value)]
+    return [f for f in (x.strip(" ;,.") for x in found) if 3 <= len(f) <= 600]

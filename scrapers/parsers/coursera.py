@@ -1,0 +1,171 @@
+"""Coursera catalog API: `courses.v1`, `onDemandSpecializations.v1` and `partners.v1` (Naptime JSON).
+
+Every response is `{"elements": [...], "paging": {"next": "<start>", "total": n}, "linked": {...}}`. Course
+pages are walked by `start=` following `paging.next` until it is absent. Provider names come from
+`linked["partners.v1"]` (asked for with `includes=partnerIds`); ids left unresolved are looked up with one
+`partners.v1?ids=` request, which the Coursera spider uses to fill in the provider (instructors are never read).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
+from scrapers.parsers.common import (
+    absolute,
+    as_list,
+    note_empty,
+    outcomes,
+    parse_records,
+    run,
+    text,
+    with_query,
+)
+
+SOURCE = "coursera"
+SITE = "https://www.coursera.org"
+API = "https://api.coursera.org/api"
+PARTNER_FIELDS = "name,shortName,links"
+CERTIFICATES = {"VerifiedCert": "verified certificate (paid)", "Specialization": "specialization certificate",
+                "ProfessionalCert": "professional certificate", "MasterTrack": "MasterTrack certificate"}
+
+
+def partner_names(data: Any) -> dict[str, dict[str, Any]]:
+    """id -> {name, url} from a `partners.v1` response or a `linked["partners.v1"]` block."""
+    rows = data.get("elements") if isinstance(data, dict) and "elements" in data else data
+    out: dict[str, dict[str, Any]] = {}
+    for partner in as_list(rows):
+        if isinstance(partner, dict) and text(partner.get("id")) and text(partner.get("name")):
+            links = partner.get("links") if isinstance(partner.get("links"), dict) else {}
+            out[str(partner["id"])] = {"name": text(partner["name"]), "url": absolute(links.get("website"), SITE)}
+    return out
+
+
+def _partners(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    ids = [str(i) for i in as_list(record.get("partnerIds")) if text(i)]
+    return ids, [known[i]["name"] for i in ids if i in known]
+
+
+def _common(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    ids, found = _partners(record, known)
+    langs = [v for v in as_list(record.get("primaryLanguages")) if text(v)]
+    description = text(record.get("description"))
+    first = known.get(ids[0]) if ids else None
+    return {
+        "title": text(record.get("name")),
+        "title_lang": langs[0] if langs else None,
+        "description": description,
+        "provider": " / ".join(found) if found and len(found) == len(ids) else (first or {}).get("name"),
+        "provider_url": (first or {}).get("url"),
+        "platform": "Coursera",
+        "languages": langs,
+        "learning_outcomes": outcomes(record.get("learningObjectives"), description, langs[0] if langs else None),
+        "participation_form": "online",
+        "subjects": list(dict.fromkeys(
+            v for d in as_list(record.get("domainTypes")) if isinstance(d, dict)
+            for v in (text(d.get("domainId")), text(d.get("subdomainId"))) if v)),
+        "extras": {"partner_ids": ids, "partner_names": found},
+    }
+
+
+def course_item(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    slug = text(record.get("slug"))
+    certs = [c for c in as_list(record.get("certificates")) if text(c)]
+    start = record.get("startDate")
+    item = _common(record, known)
+    item.update({
+        "source_id": text(record.get("id")) or slug,
+        "url": f"{SITE}/learn/{slug}" if slug else None,
+        "workload_raw": text(record.get("workload")),
+        "certificate_type": ", ".join(CERTIFICATES.get(c, c) for c in certs) or None,
+        "runs": [run(start=start)] if start else [],
+    })
+    item["extras"].update({k: record[k] for k in ("courseType", "slug", "subtitleLanguages", "certificates",
+                                                   "specializations", "photoUrl") if record.get(k) is not None})
+    return item
+
+
+def specialization_item(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    slug = text(record.get("slug"))
+    course_ids = [str(c) for c in as_list(record.get("courseIds")) if text(c)]
+    item = _common(record, known)
+    if not item["description"]:
+        item["description"] = text(record.get("tagline"))
+    item.update({
+        "source_id": f"specialization:{text(record.get('id')) or slug}",
+        "url": f"{SITE}/specializations/{slug}" if slug else None,
+        "stackability": f"Specialization of {len(course_ids)} courses; completing all earns the "
+                        "specialization certificate." if course_ids else None,
+        "certificate_type": "specialization certificate",
+    })
+    item["extras"].update({"kind": "specialization", "course_ids": course_ids, "slug": slug,
+                           "tagline": text(record.get("tagline"))})
+    return item
+
+
+def _start(url: str) -> int:
+    try:
+        return int((parse_qs(urlsplit(url).query).get("start") or ["0"])[0])
+    except ValueError:
+        return 0
+
+
+def _kind(url: str, elements: list[Any]) -> str:
+    path = urlsplit(url).path.lower()
+    if "partners.v1" in path:
+        return "partners"
+    if "specializations" in path:
+        return "specializations"
+    rows = [e for e in elements if isinstance(e, dict)]
+    if rows and all("courseIds" in e for e in rows):
+        return "specializations"
+    if rows and all("shortName" in e and "slug" not in e and "workload" not in e for e in rows):
+        return "partners"
+    return "courses"
+
+
+def parse(body: bytes, url: str) -> Page:
+    from scrapers.parsers.dispatch import fallback
+
+    data = load_json(body, "coursera api")
+    if isinstance(data, dict) and "errorCode" in data:
+        raise ParseError(f"coursera api: error response ({text(data.get('errorCode'))}: "
+                         f"{text(data.get('message'))})")
+    page = parse_data(data, url)
+    return page if page is not None else fallback(
+        data, url, "coursera api: no `elements` list in the response", skip=SOURCE)
+
+
+def parse_data(data: Any, url: str) -> Page | None:
+    """Items and follow-ups from a decoded Naptime response; None when it is not one."""
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        return None
+    elements, paging = data["elements"], data.get("paging") if isinstance(data.get("paging"), dict) else {}
+    kind = _kind(url, elements)
+    page = Page()
+    if kind == "partners":
+        page.stats["coursera/partners_listed"] = len(partner_names(data))
+        return page
+    linked = data.get("linked") if isinstance(data.get("linked"), dict) else {}
+    known = partner_names(linked.get("partners.v1"))
+    make = specialization_item if kind == "specializations" else course_item
+    parse_records(page, SOURCE, elements, lambda r: make(r, known), lambda r: r.get("id") or r.get("slug"))
+
+    unresolved = sorted({i for item in page.items for i in item["extras"]["partner_ids"] if i not in known})
+    if unresolved and url.startswith("http"):
+        query = {"ids": ",".join(unresolved), "fields": PARTNER_FIELDS}
+        page.follow.append(FollowUp(with_query(f"{API}/partners.v1", **query), kind="partners",
+                                    meta={"partner_ids": unresolved}))
+    if unresolved:
+        page.stats["coursera/partner_lookups"] = len(unresolved)
+
+    start, total, nxt = _start(url), paging.get("total"), text(paging.get("next"))
+    expected = (isinstance(total, int) and total > start) or start > 0
+    note_empty(page, expected)
+    if nxt and url.startswith("http"):
+        if not nxt.isdigit() or int(nxt) <= start:
+            page.stats["paging/next_not_advancing"] = 1
+        elif page.items or page.rejects:
+            page.follow.append(FollowUp(with_query(url, start=nxt), kind="page"))
+    return page

@@ -1,0 +1,183 @@
+"""MIT catalogues: MITx Online and MIT xPRO (`/api/courses/`) and MIT Professional Education (Prolearn GraphQL).
+
+MITx Online pages are Django-REST (`next`/`results`) with a CMS `page` per course; xPRO answers a plain list;
+Prolearn answers `data.searchAPISearch.documents`. Relative URLs are resolved against each platform's site.
+Instructor names in runs are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
+from scrapers.parsers.common import (
+    absolute,
+    as_list,
+    dig,
+    names,
+    next_link,
+    note_empty,
+    outcomes,
+    parse_records,
+    run,
+    strip_tracking,
+    text,
+)
+
+MIT = "Massachusetts Institute of Technology"
+MITXONLINE = "https://mitxonline.mit.edu"
+XPRO = "https://xpro.mit.edu"
+PROLEARN = "https://professional.mit.edu"
+FORMS = {"online": "online", "in person": "on-site", "on campus": "on-site", "blended": "blended",
+         "live virtual": "online", "virtual": "online"}
+
+
+def _form(raw: str | None) -> str | None:
+    return FORMS.get((raw or "").strip().lower())
+
+
+def _price(amount: Any) -> dict[str, Any]:
+    """MIT's catalogues sell in US dollars; the amount is kept as given in `price_raw` too."""
+    try:
+        value = float(str(amount).replace(",", "").lstrip("$"))
+    except (TypeError, ValueError):
+        return {}
+    return {"price_raw": f"{amount}", "price_amount": value, "price_currency": "USD", "is_free": value == 0}
+
+
+def mitxonline_item(record: dict[str, Any]) -> dict[str, Any]:
+    page = record.get("page") if isinstance(record.get("page"), dict) else {}
+    runs = [r for r in as_list(record.get("courseruns")) if isinstance(r, dict)]
+    description = text(page.get("description"))
+    prices = [p.get("price") for r in runs for p in as_list(r.get("products")) if isinstance(p, dict)]
+    rid = text(record.get("readable_id"))
+    return {
+        "source_id": rid or text(record.get("id")),
+        "url": absolute(page.get("page_url"), MITXONLINE) or (f"{MITXONLINE}/courses/{rid}/" if rid else None),
+        "title": text(record.get("title")),
+        "description": description,
+        "provider": MIT,
+        "provider_url": "https://www.mit.edu",
+        "platform": "MITx Online",
+        "country": "US",
+        "learning_outcomes": outcomes(None, description),
+        "workload_raw": text(page.get("effort")),
+        "duration_raw": text(page.get("length")),
+        "participation_form": "online",
+        "runs": [run(r.get("courseware_id"), r.get("start_date"), r.get("end_date"),
+                     schedule="self-paced" if r.get("is_self_paced") else None) for r in runs],
+        "subjects": names(record.get("departments")) + names(record.get("topics")),
+        "certificate_type": text(record.get("certificate_type")),
+        **(_price(prices[0]) if prices else {}),
+        "extras": {"id": record.get("id"), "live": page.get("live"), "availability": text(record.get("availability")),
+                   "programs": names(record.get("programs"), "readable_id") or names(record.get("programs"), "title")},
+    }
+
+
+def xpro_item(record: dict[str, Any]) -> dict[str, Any]:
+    runs = [r for r in as_list(record.get("courseruns")) if isinstance(r, dict)]
+    description = text(record.get("description"))
+    rid = text(record.get("readable_id"))
+    fmt = text(record.get("format"))
+    prices = [r.get("current_price") for r in runs if r.get("current_price") is not None]
+    program = re.search(r"comprises the (.+? Program)", description or "")
+    return {
+        "source_id": rid or text(record.get("id")),
+        "url": strip_tracking(absolute(record.get("url"), XPRO)) or (f"{XPRO}/courses/{rid}" if rid else None),
+        "title": text(record.get("title")),
+        "description": description,
+        "provider": MIT,
+        "provider_url": "https://www.mit.edu",
+        "platform": "MIT xPRO",
+        "country": "US",
+        "learning_outcomes": outcomes(None, description),
+        "participation_form": _form(fmt),
+        "participation_raw": fmt,
+        "stackability": f"Part of the {program.group(1)}" if program else None,
+        "runs": [run(r.get("courseware_id"), r.get("start_date"), r.get("end_date")) for r in runs],
+        "subjects": names(record.get("topics")),
+        "certificate_type": "professional certificate",
+        **(_price(prices[0]) if prices else {}),
+        "extras": {"id": record.get("id"), "ceus": text(record.get("credits")),
+                   "availability": text(record.get("availability"))},
+    }
+
+
+def prolearn_item(doc: dict[str, Any]) -> dict[str, Any]:
+    body = text(doc.get("body_override")) or text(doc.get("body"))
+    fmt = text(doc.get("format_name"))
+    starts, ends = as_list(doc.get("start_value")), as_list(doc.get("end_value"))
+    certificate = text(doc.get("certificate_name"))
+    return {
+        "source_id": text(doc.get("nid")) or text(doc.get("url")),
+        "url": absolute(doc.get("url"), PROLEARN),
+        "title": text(doc.get("title")),
+        "description": body,
+        "provider": text(doc.get("department")) or "MIT Professional Education",
+        "provider_url": absolute(doc.get("department_url"), PROLEARN),
+        "platform": "MIT Professional Education",
+        "country": "US",
+        "learning_outcomes": outcomes(None, body),
+        "workload_raw": text(doc.get("field_time_commitment")),
+        "duration_raw": text(doc.get("field_duration")),
+        "participation_form": _form(fmt),
+        "participation_raw": fmt,
+        "price_raw": text(doc.get("field_price")),
+        "stackability": f"Counts towards the Professional Certificate Program in {certificate}" if certificate
+        else None,
+        "runs": [run(start=s, end=ends[i] if i < len(ends) else None) for i, s in enumerate(starts)],
+        "subjects": [s for s in (text(doc.get("ucc_name")),) if s],
+        "certificate_type": "certificate of completion (CEUs)" if doc.get("field_non_degree_credits") else None,
+        "extras": {"kind": text(doc.get("field_course_or_program")), "ceus": text(doc.get("field_non_degree_credits")),
+                   "application_url": text(doc.get("course_application_url")),
+                   "related": as_list(doc.get("related_courses_programs_title"))},
+    }
+
+
+def record_item(record: dict[str, Any]) -> dict[str, Any]:
+    """Any MIT catalogue record, told apart by its fields."""
+    if "nid" in record or "field_course_or_program" in record:
+        return prolearn_item(record)
+    if "page" in record or "departments" in record:
+        return mitxonline_item(record)
+    if text(record.get("platform")) == "xPRO" or "format" in record or "credits" in record \
+            or "xpro" in (text(record.get("url")) or ""):
+        return xpro_item(record)
+    return mitxonline_item(record)
+
+
+def parse_data(data: Any, url: str) -> Page | None:
+    page = Page()
+    source = "mit_pe" if "prolearn" in url else ("mitxpro" if "xpro" in url else "mitxonline")
+    search = dig(data, "data", "searchAPISearch")
+    if isinstance(search, dict):
+        docs = search.get("documents")
+        if not isinstance(docs, list):
+            raise ParseError("prolearn graphql: no `documents` list in searchAPISearch")
+        parse_records(page, "mit_pe", docs, prolearn_item, lambda d: d.get("nid") or d.get("url"))
+        count = search.get("result_count")
+        note_empty(page, expected=isinstance(count, int) and count > 0)
+        return page
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        records, nxt, count = data["results"], data.get("next"), data.get("count")
+    elif isinstance(data, list):
+        records, nxt, count = data, None, None
+    else:
+        return None
+    parse_records(page, source, records, record_item, lambda r: r.get("readable_id") or r.get("id"))
+    note_empty(page, expected=bool(count) or "page=" in url)
+    follow = next_link(url, nxt)
+    if follow:
+        page.follow.append(FollowUp(follow, kind="page"))
+    return page
+
+
+def parse(body: bytes, url: str) -> Page:
+    data = load_json(body, "mit catalogue api")
+    if isinstance(data, dict) and isinstance(data.get("errors"), list) and not dig(data, "data", "searchAPISearch"):
+        raise ParseError(f"mit catalogue api: GraphQL errors ({text(dig(data, 'errors', 0, 'message'))})")
+    page = parse_data(data, url)
+    if page is None:
+        raise ParseError("mit catalogue api: expected a list of courses, `results` or `data.searchAPISearch`")
+    return page

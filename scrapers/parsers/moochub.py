@@ -1,0 +1,171 @@
+"""MOOChub API (JSON:API, `application/vnd.api+json; moochub-version=3.0`): openHPI, KI-Campus, mooin, ...
+
+Version 3 attributes follow schema.org/AMB (`inLanguage`, `teaches` skills, `workload` {timeValue, timeUnit},
+`offer`, `numberOfCredits` = ECTS); older endpoints (mooin) send v2 names (`languages`, `abstract`,
+`partnerInstitute`, `moocProvider`). Both are read. `teaches` gives structured learning outcomes. Persons
+(instructor, creator) are never read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapers.parsers import jsonapi
+from scrapers.parsers.base import FollowUp, Page, load_json
+from scrapers.parsers.common import (
+    as_list,
+    dig,
+    iso_duration_weeks,
+    names,
+    note_empty,
+    outcomes,
+    parse_records,
+    run,
+    strip_tracking,
+    text,
+)
+
+SOURCE = "moochub"
+FORMS = {"online": "online", "mooc": "online", "asynchronous": "online", "synchronous": "online",
+         "blended": "blended", "onsite": "on-site"}
+
+
+def localised(value: Any, prefer: str = "en") -> tuple[str | None, str | None]:
+    """(text, lang) from a plain string or a list of `{inLanguage, name}`; English preferred."""
+    if isinstance(value, str):
+        return text(value), None
+    rows = [v for v in as_list(value) if isinstance(v, dict) and text(v.get("name"))]
+    for row in rows:
+        if str(row.get("inLanguage") or "").lower().startswith(prefer):
+            return text(row["name"]), text(row.get("inLanguage"))
+    return (text(rows[0]["name"]), text(rows[0].get("inLanguage"))) if rows else (None, None)
+
+
+def _names(values: Any) -> list[str]:
+    """Localised names of a list of objects (levels, alignments, required competencies)."""
+    found = (localised(v.get("name"))[0] for v in as_list(values) if isinstance(v, dict))
+    return list(dict.fromkeys(n for n in found if n))
+
+
+def _orgs(value: Any) -> list[str]:
+    """Organisation names only: an entry typed Person is staff and is skipped."""
+    return names([v for v in as_list(value) if isinstance(v, dict) and v.get("type") != "Person"])
+
+
+def _teaches(skills: Any, lang: str | None) -> list[dict[str, Any]]:
+    out = []
+    for skill in as_list(skills):
+        if isinstance(skill, str) and text(skill):
+            out.append({"text": text(skill), "lang": lang})
+        elif isinstance(skill, dict):
+            name, name_lang = localised(skill.get("name"), lang or "en")
+            english, _ = localised(skill.get("name"), "en")
+            if name:
+                outcome = {"text": name, "lang": name_lang or lang}
+                if english and english != name:
+                    outcome["text_en"] = english
+                out.append(outcome)
+    return out
+
+
+def _offers(offers: Any, access: list[str]) -> dict[str, Any]:
+    rows = [o for o in as_list(offers) if isinstance(o, dict) and o.get("price") is not None]
+    raw = "; ".join(f"{o.get('category') or 'offer'}: {o.get('price')} {o.get('priceCurrency') or ''}".strip()
+                    for o in rows)
+    course = next((o for o in rows if o.get("category") in ("complete", "course")), rows[0] if rows else None)
+    out: dict[str, Any] = {"price_raw": raw or (", ".join(access) or None)}
+    if course is not None:
+        try:
+            amount = float(course["price"])
+        except (TypeError, ValueError):
+            return out
+        out.update(price_amount=amount, price_currency=text(course.get("priceCurrency")), is_free=amount == 0)
+    elif access:
+        out["is_free"] = "free" in access
+    return out
+
+
+def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
+    attrs = resource.get("attributes")
+    if not isinstance(attrs, dict):
+        raise ValueError("resource has no attributes object")
+    langs = [v for v in as_list(attrs.get("inLanguage") or attrs.get("languages")) if text(v)]
+    lang = langs[0] if langs else None
+    description = text(attrs.get("description")) or text(attrs.get("abstract"))
+    workload = attrs.get("workload")
+    if isinstance(workload, dict) and workload.get("timeValue") is not None:
+        workload_raw = f"{workload.get('timeValue')} {workload.get('timeUnit') or ''}".strip()
+    else:
+        workload_raw = None
+    duration = text(attrs.get("duration"))
+    access = [a for a in as_list(attrs.get("access")) if text(a)]
+    modes = [m for m in as_list(attrs.get("courseMode")) if text(m)]
+    forms = {FORMS.get(m.lower()) for m in modes} - {None}
+    publisher = attrs.get("publisher") if isinstance(attrs.get("publisher"), dict) else {}
+    partners = _orgs(attrs.get("partnerInstitute"))
+    platform = attrs.get("moocProvider") if isinstance(attrs.get("moocProvider"), dict) else {}
+    credits = attrs.get("numberOfCredits")
+    starts, ends = as_list(attrs.get("startDate")), as_list(attrs.get("endDate"))
+    parts = [p for p in as_list(attrs.get("isPartOf")) if isinstance(p, dict)]
+    country = text(dig(attrs, "contentLocation", "address", "addressCountry"))
+    teaches = _teaches(attrs.get("teaches"), lang)
+    return {
+        "source_id": text(resource.get("id")) or text(attrs.get("courseCode")),
+        "url": strip_tracking(text(attrs.get("url"))),
+        "title": text(attrs.get("name")),
+        "title_lang": lang,
+        "description": description,
+        "provider": text(publisher.get("name")) or (" / ".join(partners) or None) or text(platform.get("name")),
+        "provider_url": text(publisher.get("url")) or text(publisher.get("identifier")),
+        "platform": text(platform.get("name")) or text(publisher.get("name")),
+        "country": country.upper() if country and len(country) == 2 else None,
+        "languages": langs,
+        "learning_outcomes": teaches or outcomes(None, description, lang),
+        "workload_raw": workload_raw,
+        "duration_weeks": iso_duration_weeks(duration),
+        "duration_raw": duration,
+        "ects": credits if isinstance(credits, int | float) and credits > 0 else None,
+        "level_raw": ", ".join(_names(attrs.get("educationalLevel"))) or None,
+        "participation_form": (forms.pop() if len(forms) == 1 else ("blended" if forms else None)),
+        "participation_raw": ", ".join(modes) or None,
+        "prerequisites": "; ".join(_names(attrs.get("competencyRequired"))) or None,
+        "stackability": "; ".join(f"Part of {text(p.get('title')) or text(p.get('identifier'))}"
+                                  for p in parts) or None,
+        "part_of": [i for i in (text(p.get("identifier")) for p in parts) if i],
+        "runs": [run(attrs.get("courseCode"), s, ends[i] if i < len(ends) else None, iso_duration_weeks(duration))
+                 for i, s in enumerate(starts) if s],
+        "subjects": _names(attrs.get("educationalAlignment")),
+        "certificate_type": ", ".join(names(attrs.get("educationalCredentialsAwarded"))) or None,
+        **_offers(attrs.get("offer"), access),
+        "extras": {"course_code": text(attrs.get("courseCode")), "type": text(resource.get("type")),
+                   "keywords": names(attrs.get("keywords")), "access": access, "partner_institutes": partners,
+                   "licence": [text(lic.get("identifier")) if isinstance(lic, dict) else text(lic)
+                               for lic in as_list(attrs.get("licence") or attrs.get("license"))],
+                   "workload": workload if not isinstance(workload, dict) else None},
+    }
+
+
+def parse_data(data: Any, url: str) -> Page | None:
+    if not jsonapi.is_document(data):
+        return None
+    page = Page()
+    rows = jsonapi.resources(data, "moochub api")
+    courses = [r for r in rows if not isinstance(r, dict) or str(r.get("type", "courses")).lower()
+               in ("course", "courses")]
+    if len(courses) < len(rows):
+        page.stats["moochub/other_resource_types"] = len(rows) - len(courses)
+    parse_records(page, SOURCE, courses, course_item, lambda r: r.get("id") or dict(r.get("attributes") or {})
+                  .get("courseCode"))
+    nxt = jsonapi.next_page(data, url)
+    note_empty(page, expected=bool(nxt) or "page" in url)
+    if nxt:
+        page.follow.append(FollowUp(nxt, kind="page"))
+    return page
+
+
+def parse(body: bytes, url: str) -> Page:
+    from scrapers.parsers.dispatch import fallback
+
+    data = load_json(body, "moochub api")
+    page = parse_data(data, url)
+    return page if page is not None else fallback(data, url, "moochub api: not a JSON:API document", skip=SOURCE)
