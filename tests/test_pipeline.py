@@ -93,7 +93,7 @@ def test_changed_listing_updates_its_row(data_env: Path, tmp_path: Path, monkeyp
     crawler.crawl("futurelearn")
     with db.connect() as con:
         db.load_landing(con, landing, ["futurelearn"])
-        db.build_core(con)
+        before = db.build_core(con)
     root = _copy_snapshot(tmp_path, "futurelearn")
     feed = root / "futurelearn" / "feeds_courses.json"
     courses = json.loads(feed.read_text())
@@ -107,7 +107,7 @@ def test_changed_listing_updates_its_row(data_env: Path, tmp_path: Path, monkeyp
         titles = [r[0] for r in con.execute("select title from offers where source_id = ?",
                                            [courses[0]["uuid"]]).fetchall()]
     assert titles == ["Sustainable Energy Basics (2nd edition)"]
-    assert counts["offers"] == 3
+    assert counts["offers"] == before["offers"]
 
 
 def test_a_failing_source_fails_only_its_own_asset(data_env: Path, tmp_path: Path, monkeypatch):
@@ -120,7 +120,7 @@ def test_a_failing_source_fails_only_its_own_asset(data_env: Path, tmp_path: Pat
     assert not ok
     assert any("futurelearn" in line and "FAILED" in line for line in lines), lines
     path = data_env / "mcatlas.duckdb"
-    assert q("select source, count(*) from offers group by 1", path) == [("dtu", 3)]
+    assert [r[0] for r in q("select distinct source from offers", path)] == ["dtu"]
     status = q("select status from harvest_runs where source = 'futurelearn'", path)
     assert status == [("failed",)]
 

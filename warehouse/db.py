@@ -21,9 +21,14 @@ import duckdb
 from scrapers.landing import DONE, data_dir, finished_runs, run_status
 
 SQL_DIR = Path(__file__).with_name("sql")
-# Order matters: each layer reads the one before.
-LAYERS = ("raw", "staging", "core")
-DDL_FILES = ("raw/raw_tables.sql", "staging/stg_offers.sql", "core/core_tables.sql")
+# Order matters: each layer reads the one before (raw -> staging -> intermediate -> core).
+DDL_FILES = (
+    "raw/raw_tables.sql",
+    "staging/stg_offers.sql",
+    "intermediate/int_harvest_runs.sql",
+    "intermediate/int_offer_versions.sql",
+    "core/core_tables.sql",
+)
 LOADABLE = ("ok", "partial")
 
 
@@ -72,11 +77,10 @@ def read_sql(name: str) -> str:
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
     """Run a `.sql` file from warehouse/sql; `$name` parameters are bound from `params`."""
-    sql = read_sql(name)
-    if params:
-        con.execute(sql, params)
-    else:
-        con.execute(sql)
+    for statement in con.extract_statements(read_sql(name)):
+        text = statement.query
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in text}
+        con.execute(text, used) if used else con.execute(text)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:

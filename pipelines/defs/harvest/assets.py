@@ -1,6 +1,7 @@
 """One harvest asset per registry source, generated from scrapers/sources.yaml."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from dagster import (
     AssetsDefinition,
     Backoff,
     Failure,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     RetryPolicy,
@@ -43,6 +45,8 @@ def build_harvest_asset(source: Source) -> AssetsDefinition:
         description=f"Harvest {source.provider} ({source.access}) into the landing area. {source.terms}",
         kinds={"scrapy"},
         retry_policy=HARVEST_RETRY,
+        # stale when the source has not been harvested for two of its (weekly) periods
+        freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=8)),
         tags={"source_type": source.type},
         metadata={"source": source.name, "base_url": source.base_url, "schedule": source.schedule,
                   "country": source.country or "", "alliance": source.alliance or ""},

@@ -35,7 +35,46 @@ def outcomes_belong_to_offers(warehouse: WarehouseResource) -> AssetCheckResult:
     return AssetCheckResult(passed=orphans == 0, metadata={"orphans": orphans})
 
 
+@asset_check(asset=raw_offers, name="harvests_not_collapsing", blocking=False,
+             description="No source's latest complete harvest holds less than `collapse_ratio` of the previous one's "
+             "offers (such a harvest withdraws nothing, and this check fails so someone looks at the source).")
+def harvests_not_collapsing(warehouse: WarehouseResource) -> AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        rows = con.execute(
+            "select source, offers, previous_ok_offers from int_harvest_runs "
+            "qualify row_number() over (partition by source order by run_time desc) = 1 and is_collapsed"
+        ).fetchall()
+    collapsed = {src: f"{n} offers after {prev}" for src, n, prev in rows}
+    return AssetCheckResult(passed=not collapsed, metadata={"collapsed_sources": collapsed})
+
+
+ACCEPTED_VALUES = {
+    "participation_form": ("online", "blended", "on-site"),
+    "ects_flag": ("given", "estimated"),
+    "eqf_flag": ("given", "inferred"),
+    "status": ("active", "withdrawn"),
+}
+
+
+@asset_check(asset=offers, name="offers_accepted_values", blocking=True,
+             description="Enumerated columns hold only their documented values; EQF levels are 1-8.")
+def offers_accepted_values(warehouse: WarehouseResource) -> AssetCheckResult:
+    bad: dict[str, int] = {}
+    with warehouse.connect(read_only=True) as con:
+        for column, values in ACCEPTED_VALUES.items():
+            allowed = ", ".join(f"'{v}'" for v in values)
+            n = con.execute(f"select count(*) from offers where {column} not in ({allowed})").fetchone()[0]
+            if n:
+                bad[column] = n
+        n = con.execute("select count(*) from offers where eqf_level not between 1 and 8").fetchone()[0]
+        if n:
+            bad["eqf_level"] = n
+    return AssetCheckResult(passed=not bad, metadata={"violations": bad})
+
+
 warehouse_checks = [
+    harvests_not_collapsing,
+    offers_accepted_values,
     key_check(raw_offers, "raw_offers", ["source", "source_id", "record_hash"]),
     key_check(offers, "offers", ["source", "source_id"]),
     key_check(learning_outcomes, "learning_outcomes", ["outcome_id"]),

@@ -1,15 +1,15 @@
-delete from learning_outcomes;
-
-insert into learning_outcomes
+-- the outcomes of each offer's current version, one statement per row.
+create or replace table learning_outcomes as
 with parsed as (
     select
-        source,
-        source_id,
+        s.source,
+        s.source_id,
         from_json(
-            learning_outcomes_json,
+            s.learning_outcomes_json,
             '[{"text": "varchar", "lang": "varchar", "text_en": "varchar", "esco_uris": ["varchar"]}]'
         ) as outcomes
-    from stg_offers
+    from stg_offers s
+    join offers o using (source, source_id, record_hash)
 )
 select
     sha1(concat_ws('|', source, source_id, i::varchar)) as outcome_id,

@@ -1,67 +1,33 @@
--- core layer: one row per offer, keyed by (source, source_id); learning outcomes one per row.
-create table if not exists offers (
-    source varchar not null,
-    source_id varchar not null,
-    record_hash varchar not null,
-    run_id varchar not null,
-    first_loaded_at timestamp not null,
-    updated_at timestamp not null,
-    schema_version varchar not null,
-    url varchar,
-    title varchar not null,
-    title_lang varchar,
-    titles json,
-    description varchar,
-    provider varchar,
-    provider_url varchar,
-    platform varchar,
-    country varchar,
-    alliances varchar[],
-    languages varchar[],
-    n_learning_outcomes integer,
-    workload_hours_min double,
-    workload_hours_max double,
-    workload_raw varchar,
-    duration_weeks double,
-    duration_raw varchar,
-    ects double,
-    ects_flag varchar,
-    eqf_level integer,
-    eqf_flag varchar,
-    level_raw varchar,
-    assessment varchar,
-    participation_form varchar,
-    participation_raw varchar,
-    quality_assurance varchar,
-    prerequisites varchar,
-    stackability varchar,
-    part_of varchar[],
-    supervision_identity_check varchar,
-    price_amount double,
-    price_currency varchar,
-    price_raw varchar,
-    is_free boolean,
-    runs json,
-    subjects varchar[],
-    certificate_type varchar,
-    explanations json,
-    extras json,
-    fetched_at timestamptz,
-    spider varchar,
-    spider_version varchar,
-    raw_sha256 varchar,
-    source_url varchar,
-    harvest_mode varchar,
-    primary key (source, source_id)
-);
+-- core tables are rebuilt by the build_*.sql files (create or replace ... as select) inside one transaction.
+-- this file only creates empty shells on a fresh warehouse so that views and readers always find them.
+create table if not exists offer_versions as
+select * from int_offer_versions where false;
+
+create table if not exists offers as
+select
+    s.* exclude (learning_outcomes_json),
+    null::timestamp as first_seen_at,
+    null::timestamp as last_seen_at,
+    null::timestamp as version_valid_from,
+    null::varchar as status,
+    null::timestamp as withdrawn_at
+from stg_offers s
+where false;
 
 create table if not exists learning_outcomes (
-    outcome_id varchar primary key,     -- sha1 of source|source_id|position
-    source varchar not null,
-    source_id varchar not null,
-    position integer not null,          -- order within the offer, from 0
-    text varchar not null,              -- as published
+    outcome_id varchar,                 -- sha1 of source|source_id|position
+    source varchar,
+    source_id varchar,
+    position integer,                   -- order within the offer, from 0
+    text varchar,                       -- as published
     lang varchar,                       -- iso 639-1 of text
     text_en varchar,                    -- the source's own english version, if any
     esco_uris varchar[]                 -- esco skills the source itself links
 );
+
+-- what was on offer on a given day: offers_as_of(date '2026-01-01')
+create or replace macro offers_as_of(d) as table
+select s.* exclude (learning_outcomes_json), v.version_no, v.valid_from, v.valid_to
+from offer_versions v
+join stg_offers s using (source, source_id, record_hash)
+where v.valid_from <= d and (v.valid_to is null or v.valid_to > d);

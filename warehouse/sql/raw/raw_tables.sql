@@ -34,3 +34,22 @@ create table if not exists rejects (
     last_run_id varchar not null,
     loaded_at timestamp not null
 );
+
+-- which listings each run saw (with their content hash): the basis of history and withdrawal.
+create table if not exists raw_sightings (
+    source varchar not null,
+    run_id varchar not null,
+    source_id varchar not null,
+    record_hash varchar not null,
+    primary key (source, run_id, source_id)
+);
+
+-- knobs the sql reads; analysts can see and change them.
+create table if not exists warehouse_settings (
+    name varchar primary key,
+    value double not null,
+    meaning varchar
+);
+insert into warehouse_settings values
+    ('collapse_ratio', 0.5, 'a complete harvest must hold at least this share of the previous complete harvest''s offers to withdraw listings')
+on conflict do nothing;

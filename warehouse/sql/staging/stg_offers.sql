@@ -1,23 +1,12 @@
--- one row per (source, source_id): the latest stored version of each listing, typed.
+-- one row per stored version of each listing (raw_offers keeps a record again only when its content changed), typed.
 -- every source is mapped to the canonical schema by its parser, so one staging view serves all sources.
 create or replace view stg_offers as
-with latest as (
-    select source, source_id, record_hash, run_id, loaded_at, record as r
-    from raw_offers
-    qualify row_number() over (partition by source, source_id order by loaded_at desc, run_id desc) = 1
-),
-first_seen as (
-    select source, source_id, min(loaded_at) as first_loaded_at
-    from raw_offers
-    group by all
-)
 select
-    l.source,
-    l.source_id,
-    l.record_hash,
-    l.run_id,
-    f.first_loaded_at,
-    l.loaded_at as updated_at,
+    source,
+    source_id,
+    record_hash,
+    run_id,
+    loaded_at,
     r ->> '$.schema_version' as schema_version,
     r ->> '$.url' as url,
     r ->> '$.title' as title,
@@ -65,5 +54,4 @@ select
     r ->> '$.provenance.source_url' as source_url,
     r ->> '$.provenance.mode' as harvest_mode,
     r -> '$.learning_outcomes' as learning_outcomes_json
-from latest l
-join first_seen f using (source, source_id);
+from (select source, source_id, record_hash, run_id, loaded_at, record as r from raw_offers);

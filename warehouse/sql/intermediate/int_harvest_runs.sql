@@ -1,0 +1,41 @@
+-- harvest runs in time order per source, with whether each one may withdraw listings.
+-- a run is complete when it finished ok and did not collapse: it holds at least `collapse_ratio` (warehouse_settings)
+-- of the offers of
+-- the previous complete run. partial, failed, empty or collapsed runs never withdraw anything.
+create or replace view int_harvest_runs as
+with loadable as (
+    select
+        source,
+        run_id,
+        -- run ids are the harvest's start time in utc (scrapers.landing.new_run_id)
+        coalesce(
+            try_strptime(run_id, '%Y%m%dT%H%M%S%fZ'), try_strptime(run_id, '%Y%m%dT%H%M%SZ'), finished_at, loaded_at
+        ) as run_time,
+        status,
+        offers
+    from harvest_runs
+    where status in ('ok', 'partial')
+),
+ordered as (
+    select
+        *,
+        max(case when status = 'ok' then offers end) over (
+            partition by source order by run_time rows between unbounded preceding and 1 preceding
+        ) as previous_max_ok_offers,
+        lag(case when status = 'ok' then offers end ignore nulls) over (
+            partition by source order by run_time
+        ) as previous_ok_offers
+    from loadable
+)
+select
+    source,
+    run_id,
+    run_time,
+    status,
+    offers,
+    previous_ok_offers,
+    status = 'ok' and (previous_ok_offers is null or offers >= (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers)
+        as is_complete,
+    status = 'ok' and previous_ok_offers is not null
+        and offers < (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers as is_collapsed
+from ordered;
