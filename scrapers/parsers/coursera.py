@@ -9,7 +9,7 @@ pages are walked by `start=` following `paging.next` until it is absent. Provide
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
 from scrapers.parsers.common import (
@@ -25,7 +25,6 @@ from scrapers.parsers.common import (
 
 SOURCE = "coursera"
 SITE = "https://www.coursera.org"
-API = "https://api.coursera.org/api"
 PARTNER_FIELDS = "name,shortName,links"
 CERTIFICATES = {"VerifiedCert": "verified certificate (paid)", "Specialization": "specialization certificate",
                 "ProfessionalCert": "professional certificate", "MasterTrack": "MasterTrack certificate"}
@@ -155,7 +154,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     unresolved = sorted({i for item in page.items for i in item["extras"]["partner_ids"] if i not in known})
     if unresolved and url.startswith("http"):
         query = {"ids": ",".join(unresolved), "fields": PARTNER_FIELDS}
-        page.follow.append(FollowUp(with_query(f"{API}/partners.v1", **query), kind="partners",
+        page.follow.append(FollowUp(with_query(urljoin(url, "partners.v1"), **query), kind="partners",
                                     meta={"partner_ids": unresolved}))
     if unresolved:
         page.stats["coursera/partner_lookups"] = len(unresolved)

@@ -79,6 +79,12 @@ def _credits(value: Any) -> tuple[float | None, str | None]:
     return None, None
 
 
+def _page_of(node_id: Any) -> str | None:
+    """An absolute `@id` names the node's own page (fragment dropped); a bare `#id` does not."""
+    value = text(node_id)
+    return value.split("#")[0] if value and value.startswith(("http://", "https://")) else None
+
+
 def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
     """One schema.org course/credential node as an item (values as the markup gives them)."""
     instances = [node] if "CourseInstance" in type_names(node) else \
@@ -91,11 +97,12 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
     workload = text(node.get("timeRequired")) or next(
         (text(i.get("courseWorkload")) for i in instances if text(i.get("courseWorkload"))), None)
     ects, credits_raw = _credits(node.get("numberOfCredits"))
+    duration = next((text(i.get("duration")) for i in instances if text(i.get("duration"))), None)
     kind = next((t for t in type_names(node) if t in COURSE_TYPES), "Course")
     return {
         "source_id": text(node.get("@id")) or text(node.get("courseCode")) or text(node.get("identifier"))
         or text(node.get("url")) or f"{page_url}#{text(node.get('name'))}",
-        "url": strip_tracking(urljoin(page_url, text(node.get("url")) or "")) or page_url,
+        "url": strip_tracking(urljoin(page_url, text(node.get("url")) or _page_of(node.get("@id")) or "")) or page_url,
         "title": text(node.get("name")),
         "title_lang": langs[0] if langs else None,
         "description": description,
@@ -106,8 +113,8 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
         "learning_outcomes": outcomes([_name(t) for t in as_list(node.get("teaches"))], description,
                                       langs[0] if langs else None),
         "workload_raw": workload,
-        "duration_weeks": iso_duration_weeks(workload) if workload and workload.startswith("P") else None,
-        "duration_raw": next((text(i.get("duration")) for i in instances if text(i.get("duration"))), None),
+        "duration_raw": duration,
+        "duration_weeks": iso_duration_weeks(duration),
         "ects": ects,
         "level_raw": _name(node.get("educationalLevel")) or _name(node.get("competencyRequired")),
         "participation_form": forms.pop() if len(forms) == 1 else ("blended" if forms else None),

@@ -40,7 +40,8 @@ class EdxSpider(SourceSpider):
             return
         body = urlencode({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret,
                           "token_type": "jwt"})
-        yield Request(str(self.source.options.get("token_url") or TOKEN_URL), method="POST", body=body,
+        token_url = self.settings.get("EDX_TOKEN_URL") or self.source.options.get("token_url") or TOKEN_URL
+        yield Request(str(token_url), method="POST", body=body,
                       headers={"Content-Type": "application/x-www-form-urlencoded"}, callback=self.on_token,
                       errback=self.on_error, dont_filter=True, meta={"kind": "token"})
 
