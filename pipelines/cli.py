@@ -136,6 +136,20 @@ def sources(markdown: bool) -> None:
         click.echo(f"{src.name:24} {src.type:22} {src.country or '--':3} {src.access:10} {src.provider}")
 
 
+# ---------------------------------------------------------------------------------------- dictionary
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+def dictionary(fmt: str) -> None:
+    """Print the data dictionary of the warehouse: every table and column, its type, meaning and SQL."""
+    from warehouse import db
+    from warehouse.dictionary import data_dictionary, dictionary_markdown
+
+    if not db.db_path().exists():
+        fail(f"no warehouse at {db.db_path()}; run `mcatlas run` first")
+    with db.connect(read_only=True) as con:
+        click.echo(dictionary_markdown(con) if fmt == "markdown" else json.dumps(data_dictionary(con), indent=2))
+
+
 # ------------------------------------------------------------------------------------------- schema
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "models" / "offer.schema.json",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -72,7 +73,13 @@ class RegistryError(ValueError):
     pass
 
 
-def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Source]:
+def registry_path() -> Path:
+    """The bundled registry, or the file named by `MCATLAS_REGISTRY` (your own list of sources)."""
+    return Path(os.environ.get("MCATLAS_REGISTRY") or REGISTRY_PATH)
+
+
+def load_registry(path: Path | None = None) -> dict[str, Source]:
+    path = path or registry_path()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out: dict[str, Source] = {}
     for entry in data.get("sources", []):

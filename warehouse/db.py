@@ -71,6 +71,23 @@ def connect(path: str | Path | None = None, read_only: bool = False,
         con.close()
 
 
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's full-text search extension from its PyPI wheel (extensions cannot be downloaded here)."""
+    try:
+        con.execute("load fts")
+        return
+    except duckdb.Error:
+        pass
+    import duckdb_extension_fts
+
+    root = Path(duckdb_extension_fts.__file__).parent / "extensions"
+    found = sorted(root.glob(f"v{duckdb.__version__}/fts.duckdb_extension")) or sorted(root.glob("*/fts.duckdb_extension"))
+    if not found:
+        raise WarehouseError(f"no fts extension for duckdb {duckdb.__version__} in {root}")
+    con.execute(f"install '{found[0]}'")
+    con.execute("load fts")
+
+
 def read_sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 

@@ -1,6 +1,7 @@
 """One harvest asset per registry source, generated from scrapers/sources.yaml."""
 
 import json
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from scrapers.registry import Source, registry
 
 HARVEST_GROUP = "harvest"
 # A source that errors is retried later rather than at once (transient outages, rate limits).
-HARVEST_RETRY = RetryPolicy(max_retries=2, delay=30, backoff=Backoff.EXPONENTIAL)
+HARVEST_RETRY = RetryPolicy(max_retries=int(os.environ.get("MCATLAS_HARVEST_RETRIES", 2)), delay=30,
+                            backoff=Backoff.EXPONENTIAL)
 
 def harvest_key(source: str) -> str:
     return f"harvest_{source}"

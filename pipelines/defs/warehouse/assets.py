@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from pipelines.defs.harvest.assets import harvest_assets
 from pipelines.resources import CrawlerResource, WarehouseResource
 from scrapers.registry import registry
-from warehouse import db
+from warehouse import db, dictionary
 
 WAREHOUSE_GROUP = "warehouse"
 
@@ -54,4 +54,32 @@ def learning_outcomes(warehouse: WarehouseResource) -> MaterializeResult:
     return MaterializeResult(metadata={"rows": total, "offers_without_outcomes": without})
 
 
-warehouse_assets = [raw_offers, offers, learning_outcomes]
+@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes], kinds={"duckdb"},
+       description="Full-text search over titles, descriptions and outcomes: search_offers('words') in SQL.")
+def offer_search(warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        db.load_fts(con)
+        db.run_in_transaction(con, "search/offer_search.sql")
+        db.run_sql_file(con, "search/offer_search_index.sql")
+        total = db.count(con, "offer_search")
+    return MaterializeResult(metadata={"documents": total})
+
+
+# Views for analysts read many tables: they come last, and leave the data dictionary as DuckDB comments.
+ANALYST_VIEW_FILES = ["views/offers_overview.sql"]
+
+
+@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes, offer_search], kinds={"duckdb"},
+       description="Documented analyst views, and the data dictionary stored as comments on every table/column.")
+def analyst_views(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with warehouse.connect() as con:
+        db.run_in_transaction(con, *ANALYST_VIEW_FILES)
+        comments = dictionary.apply_comments(con)
+        missing = dictionary.undocumented(con)
+    if missing:
+        context.log.warning(f"undocumented in warehouse/dictionary.yaml: {', '.join(missing)}")
+    return MaterializeResult(metadata={"views": len(ANALYST_VIEW_FILES), "comments": comments,
+                                       "undocumented": MetadataValue.json(missing)})
+
+
+warehouse_assets = [raw_offers, offers, learning_outcomes, offer_search, analyst_views]
