@@ -81,7 +81,8 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     import duckdb_extension_fts
 
     root = Path(duckdb_extension_fts.__file__).parent / "extensions"
-    found = sorted(root.glob(f"v{duckdb.__version__}/fts.duckdb_extension")) or sorted(root.glob("*/fts.duckdb_extension"))
+    found = sorted(root.glob(f"v{duckdb.__version__}/fts.duckdb_extension"))
+    found = found or sorted(root.glob("*/fts.duckdb_extension"))
     if not found:
         raise WarehouseError(f"no fts extension for duckdb {duckdb.__version__} in {root}")
     con.execute(f"install '{found[0]}'")

@@ -28,7 +28,8 @@ def _spec() -> dict[str, Any]:
 
 def extra_specs() -> list[dict[str, Any]]:
     """Dictionary entries contributed by other packages (files named dictionary*.yaml under warehouse/sql)."""
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DICTIONARY_PATH.parent.glob("sql/**/dictionary*.yaml"))]
+    files = sorted(DICTIONARY_PATH.parent.glob("sql/**/dictionary*.yaml"))
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
 
 
 def _tables() -> dict[str, dict[str, Any]]:
