@@ -31,7 +31,11 @@ def test_definitions_load_with_an_asset_per_source_and_key_checks():
     assert {f"harvest_{name}" for name, src in registry().items() if src.enabled} <= keys
     assert {"raw_offers", "offers", "learning_outcomes"} <= keys
     checks = {c.name for c in graph.asset_check_keys}
-    assert {"offers_key_unique_not_null", "learning_outcomes_key_unique_not_null"} <= checks
+    assert {"offers_key_unique_not_null", "learning_outcomes_key_unique_not_null", "harvests_not_collapsing",
+            "offers_accepted_values"} <= checks
+    repo = defs.get_repository_def()
+    assert {f"harvest_{n}_schedule" for n, s in registry().items() if s.enabled} <= {s.name for s in repo.schedule_defs}
+    assert "rebuild_when_raw_data_lands" in {s.name for s in repo.sensor_defs}
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +179,20 @@ def test_full_text_search_from_sql(built):
     finally:
         con.close()
     assert ("dtu", "02950") in hits[:3]
+
+
+def test_readme_example_queries_run_as_written(built):
+    import re
+
+    from warehouse.db import load_fts
+
+    blocks = re.findall(r"```sql\n(.*?)```", (REPO / "README.md").read_text(), flags=re.S)
+    assert len(blocks) >= 5
+    con = duckdb.connect(str(built["path"]), read_only=True)
+    try:
+        load_fts(con)  # installs the extension from its wheel once; the README's `load fts` then works
+        for block in blocks:
+            for statement in con.extract_statements(block):
+                con.execute(statement.query).fetchall()
+    finally:
+        con.close()
