@@ -48,6 +48,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# Progress of long crawls: pages and items so far, in the terminal and the Dagster run log.
+LOGSTATS_INTERVAL = 15.0
 TELNETCONSOLE_ENABLED = False
 
 # Offline replay: no network, so no robots.txt, no delays.
