@@ -29,16 +29,23 @@ HARVEST_RETRY = RetryPolicy(max_retries=int(os.environ.get("MCATLAS_HARVEST_RETR
 def harvest_key(source: str) -> str:
     return f"harvest_{source}"
 
+# Scrapy's own bookkeeping; everything else (offers, rejects, errors, paging, per-source counters) is kept.
+_SCRAPY_INTERNAL = ("downloader/", "scheduler/", "memusage/", "log_count/", "httpcompression/", "robotstxt/",
+                    "response_received_count", "request_depth", "item_scraped_count", "item_dropped",
+                    "start_time", "finish_", "elapsed_time", "items_per_minute", "responses_per_minute",
+                    "httperror/", "mcatlas/")
+
+
 def _stats_metadata(stats: dict[str, Any]) -> dict[str, Any]:
-    keep = {k: v for k, v in stats.items()
-            if k.split("/")[0] in ("offers", "items", "rejects", "missing_field", "errors", "paging", "replay",
-                                   "responses")}
+    keep = {k: v for k, v in sorted(stats.items()) if not k.startswith(_SCRAPY_INTERNAL)}
     return {
         "offers": stats.get("offers/valid", 0),
         "rejects": sum(v for k, v in stats.items() if k.startswith("rejects/")),
         "errors": sum(v for k, v in stats.items() if k.startswith("errors/")),
+        "skipped": ", ".join(k.removeprefix("skipped/") for k in stats if k.startswith("skipped/")),
         "crawl_stats": MetadataValue.json(keep),
     }
+
 
 def build_harvest_asset(source: Source) -> AssetsDefinition:
     @asset(
@@ -59,6 +66,10 @@ def build_harvest_asset(source: Source) -> AssetsDefinition:
         stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
         metadata = {"mode": summary["mode"], "status": summary["status"], "run_id": summary["run_id"],
                     "landing_dir": MetadataValue.path(str(run_dir)), **_stats_metadata(stats)}
+        if metadata["skipped"] and not metadata["errors"]:
+            # e.g. edX without API credentials: nothing was fetched on purpose, nothing is loaded or withdrawn
+            context.log.warning(f"{source.name}: skipped ({metadata['skipped']}); previous offers are kept")
+            return MaterializeResult(metadata={**metadata, "status": "skipped"})
         if summary["status"] not in ("ok", "partial"):
             # Nothing is loaded from this run and nothing previously loaded is touched.
             raise Failure(f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
