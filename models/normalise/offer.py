@@ -1,28 +1,522 @@
-"""Apply the normalisation rules to one parsed item (a dict of Offer fields, values as given)."""
+"""Apply the normalisation rules to one parsed item (a dict of Offer fields, values as given).
+
+`normalise_item` is the item chain's normalise step (scrapers/processing.py: clean -> normalise -> validate).
+Every value it sets is explained: an `Explanation` (field, value, raw field, raw value, rule, note) is appended to
+`item["explanations"]`, so an analyst can see why a course has 5 estimated ECTS. A value that cannot be normalised
+stays in its `*_raw` field with an explanation saying why. No exception leaves this function: each rule runs on
+its own, and a rule that fails records `<rule>.error` and leaves the item as it was for that field.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from models.normalise.languages import to_iso639_1
+from models.normalise import NORMALISER_VERSION
+from models.normalise.assessment import (
+    assessment_from_certificate,
+    assessment_from_text,
+    normalise_assessment,
+    quality_assurance_from_text,
+)
+from models.normalise.countries import country_from_domain, to_iso3166_alpha2
+from models.normalise.credits import (
+    HOURS_PER_ECTS_MAX,
+    HOURS_PER_ECTS_MIN,
+    cats_in_text,
+    ects_in_text,
+    eqf_in_text,
+    estimate_ects,
+    infer_eqf_from_level,
+    infer_eqf_from_text,
+    parse_ects,
+    parse_eqf,
+)
+from models.normalise.dates import parse_date
+from models.normalise.explain import explain
+from models.normalise.languages import languages_in, to_iso639_1
+from models.normalise.outcomes import (
+    MAX_BLOCK_CHARS,
+    MAX_OUTCOME_CHARS,
+    MAX_STATEMENTS,
+    detect_language,
+    split_statements,
+    statement_key,
+)
+from models.normalise.participation import participation_form
+from models.normalise.prices import is_currency, parse_price, to_eur
+from models.normalise.subjects import isced_broad
+from models.normalise.text import one_line
+from models.normalise.workload import MAX_WEEKS, Span, notional_hours, parse_duration, parse_effort
+
+Explanations = list[dict[str, Any]]
+Rule = Callable[[dict[str, Any], Explanations, dict[str, Any]], None]
+_FORMS = ("online", "blended", "on-site")
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", ".").strip())
+    except ValueError:
+        return None
+
+
+# ---- languages and countries ----------------------------------------------------------------------------------
+
+def _languages(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("languages")
+    values = [raw] if isinstance(raw, str) else list(raw or [])
+    out: list[str] = []
+    unknown: list[Any] = []
+    for v in values:
+        codes = languages_in(str(v)) if v else ()
+        out.extend(codes) if codes else unknown.append(v)
+    out = list(dict.fromkeys(out))
+    item["languages"] = out
+    if out and out != values:
+        ex.append(explain("languages", out, "languages", values, "languages.iso639_1"))
+    if unknown:
+        ex.append(explain("languages", out, "languages", unknown, "languages.unknown",
+                          "not a language tag or name; dropped"))
+    if item.get("title_lang"):
+        raw_lang = item["title_lang"]
+        item["title_lang"] = to_iso639_1(str(raw_lang))
+        if item["title_lang"] is None:
+            ex.append(explain("title_lang", None, "title_lang", raw_lang, "languages.unknown"))
+    if isinstance(item.get("titles"), dict) and item["titles"]:
+        item["titles"] = {to_iso639_1(str(k)) or str(k): v for k, v in item["titles"].items() if v}
+        if any(len(k) != 2 for k in item["titles"]):
+            item["titles"] = {k: v for k, v in item["titles"].items() if len(k) == 2}
+
+
+def _country(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("country")
+    if raw:
+        code = to_iso3166_alpha2(str(raw))
+        item["country"] = code
+        if code is None:
+            ex.append(explain("country", None, "country", raw, "country.unknown", "not a country code or name"))
+        elif code != raw:
+            ex.append(explain("country", code, "country", raw, "country.iso3166_alpha2"))
+        else:
+            ex.append(explain("country", code, "country", raw, "country.given"))
+        if code:
+            return
+    code = country_from_domain(item.get("provider_url"))
+    if code:
+        item["country"] = code
+        ex.append(explain("country", code, "provider_url", item.get("provider_url"), "country.from_provider_domain",
+                          "the provider's own web site is under a country-code domain"))
+
+
+# ---- duration, workload, ECTS ---------------------------------------------------------------------------------
+
+def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    given = _num(item.get("duration_weeks"))
+    span: Span | None = None
+    if item.get("duration_raw"):
+        span = parse_duration(str(item["duration_raw"]))
+        if span.error:
+            ex.append(explain("duration_weeks", None, "duration_raw", item["duration_raw"], "duration.unparsed",
+                              span.error))
+            span = None
+    if given is not None:
+        if 0 < given <= MAX_WEEKS:
+            item["duration_weeks"] = given
+            if span is None or not span.weeks_lo or not (span.weeks_lo <= given <= span.weeks_hi):
+                span = Span(weeks_lo=given, weeks_hi=given, unit="week", lo=given, hi=given)
+            ex.append(explain("duration_weeks", given, "duration_weeks", item.get("duration_weeks"),
+                              "duration.given"))
+        else:
+            item["duration_weeks"] = None
+            ex.append(explain("duration_weeks", None, "duration_weeks", given, "duration.implausible",
+                              f"{given:g} weeks is outside 0-{MAX_WEEKS:g}"))
+    elif span is not None and span.weeks_lo is not None and span.weeks_hi is not None:
+        weeks = round((span.weeks_lo + span.weeks_hi) / 2, 2)
+        item["duration_weeks"] = weeks
+        note = f"{span.lo:g}-{span.hi:g} {span.unit}s" + ("; midpoint" if span.lo != span.hi else "")
+        ex.append(explain("duration_weeks", weeks, "duration_raw", item["duration_raw"], "duration.parsed", note))
+    else:
+        item["duration_weeks"] = None
+    if span is None:
+        run_weeks = [w for w in (_num(r.get("duration_weeks")) for r in item.get("runs") or [] if isinstance(r, dict))
+                     if w and 0 < w <= MAX_WEEKS]
+        if run_weeks:
+            span = Span(weeks_lo=min(run_weeks), weeks_hi=max(run_weeks), unit="week", lo=min(run_weeks),
+                        hi=max(run_weeks))
+            item["duration_weeks"] = min(run_weeks)
+            ex.append(explain("duration_weeks", min(run_weeks), "runs.duration_weeks", run_weeks,
+                              "duration.from_runs"))
+    ctx["span"] = span
+
+
+def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("ects")
+    if raw is not None and raw != "":
+        if item.get("ects_flag") == "estimated":
+            value = _num(raw)
+            ok = value is not None and 0 < value <= 240
+            item["ects"], item["ects_flag"] = (value, "estimated") if ok else (None, None)
+            ex.append(explain("ects", item["ects"], "ects", raw, "ects.estimated_by_source"))
+            return
+        credits = parse_ects(raw if isinstance(raw, int | float) else str(raw))
+        item["ects"] = credits.value
+        item["ects_flag"] = "given" if credits.value is not None else None
+        ex.append(explain("ects", credits.value, "ects", raw, credits.rule, credits.note))
+        if credits.value is not None:
+            return
+    else:
+        item["ects"], item["ects_flag"] = None, None
+    for field in ("workload_raw", "certificate_type", "title", "duration_raw", "level_raw"):
+        value = ects_in_text(item.get(field))
+        if value is not None:
+            item["ects"], item["ects_flag"] = value, "given"
+            ex.append(explain("ects", value, field, item.get(field), "ects.stated_in_text"))
+            return
+
+
+def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    lo, hi = _num(item.get("workload_hours_min")), _num(item.get("workload_hours_max"))
+    if lo is not None or hi is not None:
+        lo, hi = (lo if lo is not None else hi), (hi if hi is not None else lo)
+        if lo is not None and hi is not None and 0 < lo <= hi <= 7200:
+            item["workload_hours_min"], item["workload_hours_max"] = lo, hi
+            ex.append(explain("workload_hours_min", lo, "workload_hours_min", item.get("workload_hours_min"),
+                              "workload.given", f"{lo:g}-{hi:g} h"))
+            ctx["hours_from"] = "given"
+            return
+        ex.append(explain("workload_hours_min", None, "workload_hours_min", [lo, hi], "workload.implausible",
+                          "hours must be 0 < min <= max <= 7200"))
+    item["workload_hours_min"] = item["workload_hours_max"] = None
+    raw = item.get("workload_raw")
+    if raw:
+        effort = parse_effort(str(raw))
+        hours = notional_hours(effort, ctx.get("span"))
+        if hours.lo is not None and hours.hi is not None:
+            item["workload_hours_min"], item["workload_hours_max"] = hours.lo, hours.hi
+            ex.append(explain("workload_hours_min", hours.lo, "workload_raw", raw, hours.rule, hours.note))
+            ctx["hours_from"] = "workload"
+            return
+        rule = "workload.self_paced" if effort.self_paced else hours.rule
+        ex.append(explain("workload_hours_min", None, "workload_raw", raw, rule, hours.note))
+    ects = item.get("ects")
+    if ects and item.get("ects_flag") == "given":
+        lo, hi = round(ects * HOURS_PER_ECTS_MIN, 1), round(ects * HOURS_PER_ECTS_MAX, 1)
+        item["workload_hours_min"], item["workload_hours_max"] = lo, hi
+        ex.append(explain("workload_hours_min", lo, "ects", ects, "workload.from_ects",
+                          f"{ects:g} ECTS x 25-30 h per ECTS = {lo:g}-{hi:g} h (ECTS Users' Guide)"))
+        ctx["hours_from"] = "ects"
+
+
+def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    if item.get("ects") is not None:
+        return
+    for field in ("workload_raw", "certificate_type", "title"):
+        cats = cats_in_text(item.get(field))
+        if cats is not None:
+            item["ects"], item["ects_flag"] = cats / 2, "estimated"
+            ex.append(explain("ects", cats / 2, field, item.get(field), "ects.from_uk_cats",
+                              f"{cats:g} UK credits / 2 per ECTS"))
+            return
+    lo, hi = item.get("workload_hours_min"), item.get("workload_hours_max")
+    if lo and hi and ctx.get("hours_from") in ("given", "workload"):
+        credits = estimate_ects(lo, hi)
+        raw_field = "workload_raw" if ctx["hours_from"] == "workload" else "workload_hours_min"
+        ex.append(explain("ects", credits.value, raw_field, item.get(raw_field), credits.rule, credits.note))
+        if credits.value is not None:
+            item["ects"], item["ects_flag"] = credits.value, "estimated"
+
+
+# ---- EQF, participation, assessment, quality assurance ---------------------------------------------------------
+
+def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw, flag = item.get("eqf_level"), item.get("eqf_flag")
+    if raw is not None and raw != "":
+        level = parse_eqf(raw if isinstance(raw, int) else str(raw))
+        if level.value is not None:
+            inferred = flag == "inferred"
+            item["eqf_level"], item["eqf_flag"] = level.value, "inferred" if inferred else "given"
+            ex.append(explain("eqf_level", level.value, "level_raw" if inferred else "eqf_level",
+                              item.get("level_raw") if inferred else raw,
+                              "eqf.inferred_by_parser" if inferred else level.rule,
+                              "the source's programme level, mapped by its parser" if inferred else level.note))
+            return
+        ex.append(explain("eqf_level", None, "eqf_level", raw, level.rule, level.note))
+    item["eqf_level"], item["eqf_flag"] = None, None
+    for field in ("level_raw", "description", "title"):
+        value = eqf_in_text(item.get(field))
+        if value is not None:
+            item["eqf_level"], item["eqf_flag"] = value, "given"
+            ex.append(explain("eqf_level", value, field, item.get(field), "eqf.stated_in_text"))
+            return
+    notes = []
+    for field in ("level_raw", "certificate_type"):
+        if item.get(field):
+            level = infer_eqf_from_level(str(item[field]))
+            if level.value is not None:
+                item["eqf_level"], item["eqf_flag"] = level.value, "inferred"
+                ex.append(explain("eqf_level", level.value, field, item[field], level.rule, level.note))
+                return
+            if field == "level_raw":
+                notes.append((field, level))
+    level = infer_eqf_from_text(item.get("description"))
+    if level.value is not None:
+        item["eqf_level"], item["eqf_flag"] = level.value, "inferred"
+        ex.append(explain("eqf_level", level.value, "description", item.get("description"), level.rule, level.note))
+        return
+    for field, level in notes:
+        ex.append(explain("eqf_level", None, field, item[field], level.rule, level.note))
+
+
+def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    given, raw = item.get("participation_form"), item.get("participation_raw")
+    if given in _FORMS:
+        ex.append(explain("participation_form", given, "participation_raw" if raw else "participation_form",
+                          raw or given, "participation.given"))
+        return
+    item["participation_form"] = None
+    for field, value in (("participation_form", given), ("participation_raw", raw)):
+        if not value:
+            continue
+        form, reason = participation_form(str(value))
+        if form:
+            item["participation_form"] = form
+            if field == "participation_form" and not raw:
+                item["participation_raw"] = str(value)
+            ex.append(explain("participation_form", form, field, value, "participation.vocabulary", reason))
+            return
+        ex.append(explain("participation_form", None, field, value, "participation.unknown", reason))
+
+
+def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("assessment")
+    if raw:
+        value = normalise_assessment(str(raw))
+        item["assessment"] = value
+        ex.append(explain("assessment", value, "assessment", raw, "assessment.given"))
+    else:
+        item["assessment"] = None
+        value, reason = assessment_from_certificate(item.get("certificate_type"))
+        if value:
+            item["assessment"] = value
+            ex.append(explain("assessment", value, "certificate_type", item.get("certificate_type"),
+                              "assessment.from_certificate_vocabulary", reason))
+        else:
+            phrase = assessment_from_text(item.get("description"))
+            if phrase:
+                item["assessment"] = phrase
+                ex.append(explain("assessment", phrase, "description", phrase, "assessment.stated_in_description"))
+    qa = item.get("quality_assurance")
+    if qa:
+        ex.append(explain("quality_assurance", qa, "quality_assurance", qa, "quality_assurance.given"))
+        return
+    for field in ("certificate_type", "description"):
+        phrase = quality_assurance_from_text(item.get(field))
+        if phrase:
+            item["quality_assurance"] = phrase
+            ex.append(explain("quality_assurance", phrase, field, phrase, "quality_assurance.stated_in_text"))
+            return
+
+
+# ---- subjects, dates, prices ----------------------------------------------------------------------------------
+
+def _subjects(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("subjects")
+    subjects = [raw] if isinstance(raw, str) else [str(s) for s in raw or [] if s]
+    item["subjects"] = subjects
+    codes: dict[str, None] = {}
+    unmapped = []
+    for subject in subjects:
+        found = isced_broad(subject)
+        if not found:
+            unmapped.append(subject)
+        for code, word in found:
+            if code not in codes:
+                codes[code] = None
+                ex.append(explain("isced_broad", code, "subjects", subject, "subjects.isced_f_broad",
+                                  f"{word!r} names ISCED-F 2013 broad field {code}"))
+    item["isced_broad"] = list(codes)
+    if unmapped:
+        ex.append(explain("isced_broad", None, "subjects", unmapped, "subjects.unmapped",
+                          "names no ISCED-F broad field in models/reference/isced_f_2013.csv"))
+
+
+def _dates(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    runs = []
+    for i, run in enumerate(item.get("runs") or []):
+        if not isinstance(run, dict):
+            ex.append(explain("runs", None, f"runs[{i}]", run, "dates.not_a_run"))
+            continue
+        for key in ("start_date", "end_date"):
+            value = run.get(key)
+            if value is None or not isinstance(value, str):
+                continue
+            day, rule = parse_date(value)
+            run[key] = day.isoformat() if day else None
+            if day is None:
+                ex.append(explain(f"runs.{key}", None, f"runs[{i}].{key}", value, "dates.unparsed", rule))
+        start, end = run.get("start_date"), run.get("end_date")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            ex.append(explain("runs.end_date", None, f"runs[{i}].end_date", end, "dates.end_before_start",
+                              f"ends {end} before it starts {start}; end date dropped"))
+            run["end_date"] = None
+        weeks = run.get("duration_weeks")
+        if weeks is not None and not (_num(weeks) and 0 < _num(weeks) <= MAX_WEEKS):  # type: ignore[operator]
+            ex.append(explain("runs.duration_weeks", None, f"runs[{i}].duration_weeks", weeks,
+                              "duration.implausible", f"outside 0-{MAX_WEEKS:g} weeks"))
+            run["duration_weeks"] = None
+        runs.append(run)
+    item["runs"] = runs
+
+
+def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    amount, currency, raw = item.get("price_amount"), item.get("price_currency"), item.get("price_raw")
+    item["price_eur"] = item["fx_date"] = None
+    if amount is not None and amount != "":
+        value = _num(amount)
+        code = str(currency).strip().upper() if currency else None
+        if value is None or value < 0:
+            item["price_amount"] = item["price_currency"] = None
+            ex.append(explain("price_amount", None, "price_amount", amount, "price.rejected",
+                              "negative or not a number; kept in price_raw"))
+            if raw is None:
+                item["price_raw"] = str(amount) + (f" {currency}" if currency else "")
+            return
+        if code and not is_currency(code):
+            item["price_amount"] = item["price_currency"] = None
+            ex.append(explain("price_currency", None, "price_currency", currency, "price.unknown_currency"))
+            return
+        if code is None and value != 0:
+            parsed = parse_price(str(raw), item.get("country")) if raw else None
+            code = parsed.currency if parsed else None
+            if code is None:
+                item["price_amount"] = None
+                ex.append(explain("price_amount", None, "price_amount", amount, "price.no_currency"))
+                return
+        item["price_amount"], item["price_currency"] = value, code
+        ex.append(explain("price_amount", value, "price_raw" if raw else "price_amount", raw or amount,
+                          "price.given", code))
+        if item.get("is_free") is None and value == 0:
+            item["is_free"] = True
+    elif raw:
+        price = parse_price(str(raw), item.get("country"))
+        if price.error:
+            item["price_amount"] = item["price_currency"] = None
+            rule = "price.rejected" if price.error.startswith("negative") else "price.unparsed"
+            ex.append(explain("price_amount", None, "price_raw", raw, rule, price.error + "; kept as raw"))
+            return
+        item["price_amount"], item["price_currency"] = price.amount, price.currency
+        if price.is_free is not None and item.get("is_free") is None:
+            item["is_free"] = price.is_free
+        ex.append(explain("price_amount", price.amount, "price_raw", raw, "price.parsed",
+                          "; ".join(p for p in (price.currency, price.note) if p) or None))
+    else:
+        return
+    value, code = item.get("price_amount"), item.get("price_currency")
+    if value is not None and code:
+        eur, day = to_eur(value, code)
+        if eur is None:
+            ex.append(explain("price_eur", None, "price_currency", code, "price.no_exchange_rate",
+                              f"no {code} rate in the table of {day}"))
+            return
+        item["price_eur"], item["fx_date"] = eur, day.isoformat()
+        ex.append(explain("price_eur", eur, "price_amount", f"{value:g} {code}", "price.to_eur",
+                          f"exchange-rate table of {day}"))
+    elif value == 0:
+        item["price_eur"] = 0.0
+
+
+# ---- learning outcomes ----------------------------------------------------------------------------------------
+
+def _outcomes(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    raw = item.get("learning_outcomes") or []
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    n_in, n_dup, detected, rejected = 0, 0, {}, []
+    for outcome in raw:
+        if isinstance(outcome, str):
+            outcome = {"text": outcome}
+        if not isinstance(outcome, dict) or not isinstance(outcome.get("text"), str):
+            continue
+        n_in += 1
+        text = outcome["text"]
+        if len(text) > MAX_BLOCK_CHARS:
+            rejected.append(text)
+            continue
+        lang = to_iso639_1(outcome["lang"]) if outcome.get("lang") else None
+        parts = split_statements(text)
+        en = outcome.get("text_en")
+        en_parts = split_statements(en) if isinstance(en, str) and en else []
+        pair = len(en_parts) == len(parts)
+        for j, part in enumerate(parts):
+            part = one_line(part) or ""
+            if len(part) < 3:
+                continue
+            if len(part) > MAX_OUTCOME_CHARS:
+                rejected.append(part)
+                continue
+            key = statement_key(part)
+            if key in seen:
+                n_dup += 1
+                continue
+            seen.add(key)
+            row = {**outcome, "text": part, "lang": lang,
+                   "text_en": (one_line(en_parts[j]) if pair else (en if len(parts) == 1 else None)) or None}
+            if row["lang"] is None:
+                found, _prob = detect_language(part)
+                if found:
+                    row["lang"] = found
+                    detected[found] = detected.get(found, 0) + 1
+            out.append(row)
+    if len(out) > MAX_STATEMENTS:
+        rejected.extend(o["text"] for o in out)
+        out = []
+    item["learning_outcomes"] = out
+    if rejected:
+        if not isinstance(item.get("extras"), dict):
+            item["extras"] = {}
+        item["extras"]["learning_outcomes_raw"] = rejected
+        ex.append(explain("learning_outcomes", None, "learning_outcomes", rejected[0], "outcomes.rejected",
+                          f"{len(rejected)} text(s) too long to be outcome statements (> {MAX_OUTCOME_CHARS} chars "
+                          f"each, or > {MAX_STATEMENTS} statements); kept as raw in extras.learning_outcomes_raw"))
+    if out and (len(out) != n_in or n_dup or detected):
+        note = f"{n_in} given -> {len(out)} statements"
+        if n_dup:
+            note += f"; {n_dup} duplicates removed"
+        if detected:
+            note += "; language detected (py3langid): " + ", ".join(f"{k} x{v}" for k, v in detected.items())
+        ex.append(explain("learning_outcomes", len(out), "learning_outcomes", n_in, "outcomes.split_dedup_lang",
+                          note))
+
+
+# Order matters: durations before workload, given ECTS before workload (hours from ECTS), workload before the
+# ECTS estimate, prices after country (the 'kr' currency depends on it).
+RULES: tuple[tuple[str, Rule], ...] = (
+    ("languages", _languages), ("country", _country), ("duration", _duration), ("ects", _ects_given),
+    ("workload", _workload), ("ects", _ects_estimate), ("eqf", _eqf), ("participation", _participation),
+    ("assessment", _assessment), ("subjects", _subjects), ("dates", _dates), ("price", _price),
+    ("outcomes", _outcomes),
+)
 
 
 def normalise_item(item: dict[str, Any]) -> dict[str, Any]:
     """Map as-given values onto the schema's normalised fields; raw values stay in the `*_raw` fields."""
-    langs = [to_iso639_1(v) for v in item.get("languages") or []]
-    item["languages"] = [v for v in dict.fromkeys(langs) if v]
-    if item.get("title_lang"):
-        item["title_lang"] = to_iso639_1(item["title_lang"])
-    if item.get("titles"):
-        item["titles"] = {to_iso639_1(k) or k: v for k, v in item["titles"].items() if v}
-    for outcome in item.get("learning_outcomes") or []:
-        if outcome.get("lang"):
-            outcome["lang"] = to_iso639_1(outcome["lang"])
-    if item.get("country"):
-        item["country"] = str(item["country"]).strip().upper()
-    if item.get("ects") is not None and not item.get("ects_flag"):
-        item["ects"] = float(str(item["ects"]).replace(",", "."))
-        item["ects_flag"] = "given"
-    if item.get("eqf_level") is not None and not item.get("eqf_flag"):
-        item["eqf_flag"] = "given"
+    explanations = item.get("explanations")
+    ex: Explanations = explanations if isinstance(explanations, list) else []
+    item["explanations"] = ex
+    ctx: dict[str, Any] = {}
+    for name, rule in RULES:
+        try:
+            rule(item, ex, ctx)
+        except Exception as exc:  # noqa: BLE001 - a failing rule must never lose the record
+            ex.append(explain(name, None, None, None, f"{name}.error", f"{type(exc).__name__}: {exc}"[:300]))
+    if (item.get("ects") is None) != (item.get("ects_flag") is None):
+        item["ects"] = item["ects_flag"] = None
+    if (item.get("eqf_level") is None) != (item.get("eqf_flag") is None):
+        item["eqf_level"] = item["eqf_flag"] = None
+    item["normaliser_version"] = NORMALISER_VERSION
     return item

@@ -8,6 +8,8 @@ Sources without structured outcome fields often publish them as a list after "Wh
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
+from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -89,3 +91,61 @@ def extract_outcomes(value: str | None) -> list[str]:
         if 3 <= len(item) <= MAX_OUTCOME_CHARS:
             seen.setdefault(item, None)
     return list(seen)
+
+
+# ---- Statements: one outcome per row, deduplicated, language detected (used by models.normalise.offer) -------
+
+MAX_BLOCK_CHARS = 4000        # one "outcome" longer than this is a pasted description, not a list of statements
+MAX_STATEMENTS = 60
+DETECT_MIN_CHARS = 20
+DETECT_MIN_PROB = 0.8
+DETECT_LANGUAGES = ("en", "da", "de", "fr", "es", "it", "nl", "sv", "no", "fi", "pl", "pt", "cs", "et", "el",
+                    "hu", "ro", "bg", "hr", "sk", "sl", "lt", "lv", "ga", "mt", "is", "tr", "ru", "uk", "ar", "zh")
+
+_LINE_BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+")
+_INLINE_BULLET = re.compile(r"\s*(?:[•▪◦·]|\s[–-]\s(?=[A-ZÆØÅÄÖÜ])|(?<=[.;:])\s+\d{1,2}[.)]\s+)\s*")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÆØÅÄÖÜÉ0-9])")
+_KEY = re.compile(r"[\W_]+")
+
+
+def split_statements(text: str) -> list[str]:
+    """One statement per row: lines, bullets, and (for long blocks only) sentences become separate statements."""
+    lines = text.splitlines()
+    if len(lines) == 1 and len(text) <= MAX_OUTCOME_CHARS and not _INLINE_BULLET.search(text):
+        return [" ".join(text.split())] if text.strip() else []  # one statement keeps its text as published
+    pieces: list[str] = []
+    for line in lines:
+        line = _LINE_BULLET.sub("", line).strip()
+        if not line:
+            continue
+        parts = [p for p in _INLINE_BULLET.split(line) if p and p.strip()]
+        for part in parts:
+            part = " ".join(part.split())
+            if len(part) > MAX_OUTCOME_CHARS:
+                pieces.extend(" ".join(s.split()) for s in _SENTENCE.split(part) if s.strip())
+            elif part:
+                pieces.append(part)
+    return [p for p in pieces if p]
+
+
+def statement_key(text: str) -> str:
+    """Duplicate key: case, punctuation and spacing do not make two statements different."""
+    return _KEY.sub(" ", text.casefold()).strip()
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(DETECT_LANGUAGES))
+    return ident
+
+
+@lru_cache(maxsize=65536)
+def detect_language(text: str) -> tuple[str | None, float]:
+    """(ISO 639-1, probability) by py3langid over EU and common languages; None below 20 chars or 0.8 probability."""
+    if len(text) < DETECT_MIN_CHARS:
+        return None, 0.0
+    lang, prob = _identifier().classify(text)
+    return (lang, float(prob)) if prob >= DETECT_MIN_PROB else (None, float(prob))

@@ -1,0 +1,210 @@
+"""ECTS credits and EQF levels: kept when the source gives them, estimated or inferred only from explicit signals.
+
+ECTS: 1 credit = 25-30 hours of notional workload (ECTS Users' Guide 2015, section 3.2). An estimate is the
+midpoint of the hours divided by 27.5, and the note records the range the guide's bounds allow.
+
+EQF: inferred only where the source names a qualification level (a programme level such as DTU_MSC,
+"Master's level", a national framework level referenced to the EQF, a platform credential tied to a degree
+level such as MicroMasters). Difficulty labels ("Introductory", "Advanced") are not levels and infer nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from models.normalise.numbers import NUM, parse_number, to_float
+
+HOURS_PER_ECTS_MIN = 25.0
+HOURS_PER_ECTS_MAX = 30.0
+HOURS_PER_ECTS_MID = (HOURS_PER_ECTS_MIN + HOURS_PER_ECTS_MAX) / 2
+MAX_ECTS = 240.0
+
+_ECTS_TEXT = re.compile(rf"({NUM})\s*(?:ects|european credits?|ects[- ]?(?:credits?|points?|punkte?|point|crédits?))"
+                        rf"|(?:ects|crédits? ects|ects[- ]credits?)\s*:?\s*({NUM})"
+                        rf"|({NUM})\s*(?:crédits?|credits?|point|points|punkte?)\s*\(?ects\)?", re.IGNORECASE)
+_CATS_TEXT = re.compile(rf"({NUM})\s*(?:uk |cats |catS )?(?:cats|uk) ?credits?|({NUM})\s*credits?\s*\(?(?:cats|uk)\)?",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    value: float | None
+    rule: str
+    note: str | None = None
+
+
+@lru_cache(maxsize=1024)
+def parse_ects(value: str | float | int | None) -> Credits:
+    """ECTS as a source states them: 5, '7,5', '7.5 ECTS', '5 ECTS-Punkte', '5 crédits ECTS', 'ECTS: 10'."""
+    if value is None or value == "":
+        return Credits(None, "ects.absent")
+    if isinstance(value, bool):
+        return Credits(None, "ects.invalid", f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        number: float | None = float(value)
+    else:
+        text = str(value).strip()
+        number = parse_number(text)
+        if number is None:
+            m = _ECTS_TEXT.search(text)
+            if not m:
+                return Credits(None, "ects.invalid", f"no ECTS value in {text!r}")
+            number = to_float(next(g for g in m.groups() if g))
+    if number <= 0:
+        return Credits(None, "ects.invalid", f"{number:g} ECTS is not a credit value")
+    if number > MAX_ECTS:
+        return Credits(None, "ects.invalid", f"{number:g} ECTS exceeds {MAX_ECTS:g} (a whole master's degree)")
+    return Credits(number, "ects.given")
+
+
+def ects_in_text(text: str | None) -> float | None:
+    """An explicit 'N ECTS' statement in a text (workload, certificate, title); None when there is none."""
+    if not text or "ects" not in text.lower():
+        return None
+    m = _ECTS_TEXT.search(text)
+    if not m:
+        return None
+    value = to_float(next(g for g in m.groups() if g))
+    return value if 0 < value <= MAX_ECTS else None
+
+
+def cats_in_text(text: str | None) -> float | None:
+    """UK CATS credits ('15 CATS credits'); 2 CATS = 1 ECTS by the UK credit framework's own conversion."""
+    if not text or not re.search(r"cats|uk credit", text, re.IGNORECASE):
+        return None
+    m = _CATS_TEXT.search(text)
+    if not m:
+        return None
+    value = to_float(next(g for g in m.groups() if g))
+    return value if 0 < value <= MAX_ECTS * 2 else None
+
+
+def estimate_ects(hours_min: float, hours_max: float) -> Credits:
+    """ECTS from notional hours at 25-30 h per credit; the note keeps the range and the arithmetic."""
+    mid = (hours_min + hours_max) / 2
+    value = round(mid / HOURS_PER_ECTS_MID, 1)
+    lo, hi = hours_min / HOURS_PER_ECTS_MAX, hours_max / HOURS_PER_ECTS_MIN
+    note = (f"{hours_min:g}-{hours_max:g} h / 25-30 h per ECTS = {lo:.2g}-{hi:.2g} ECTS; "
+            f"midpoint {mid:g} h / 27.5 = {value:g}")
+    if value <= 0:
+        return Credits(None, "ects.too_small_to_estimate", note)
+    if value > MAX_ECTS:
+        return Credits(None, "ects.too_large_to_estimate", note)
+    return Credits(value, "ects.estimated_from_hours", note)
+
+
+# ---- EQF ---------------------------------------------------------------------------------------------------
+
+_EQF_EXPLICIT = re.compile(r"(?:\beqf|/snb/eqf/|european qualifications? framework)\D{0,12}([1-8])\b", re.IGNORECASE)
+# National frameworks referenced to the EQF (levels as the referencing reports map them).
+_NQF = (
+    (re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE), "SCQF",
+     {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}),
+    (re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE), "RQF/FHEQ",
+     {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8}),
+    (re.compile(r"\b(?:dqr|nqf|nlqf|kvalifikationsramme\w*|qualifikationsrahmen)\D{0,8}([1-8])\b", re.IGNORECASE),
+     "national framework referenced 1:1 to EQF", {i: i for i in range(1, 9)}),
+)
+# Programme / qualification levels (source vocabularies first, then words in English, Danish, German, French).
+_LEVEL_WORDS = (
+    (8, re.compile(r"\b(?:dtu_phd|ph\.?\s?d|doctoral|doctorate|doktor\w*|ph\.d\.-niveau|phd-niveau|promotion"
+                   r"|third[- ]cycle|3rd cycle|doctorat)\b", re.IGNORECASE)),
+    (7, re.compile(r"\b(?:dtu_msc|m\.?\s?sc|master'?s?(?: level| degree| programme| program|niveau)?|masters"
+                   r"|kandidat\w*|postgraduate|post-graduate|graduate[- ]level|second[- ]cycle|2nd cycle"
+                   r"|micromasters|mastertrack|masterniveau|master-niveau)\b", re.IGNORECASE)),
+    (6, re.compile(r"\b(?:dtu_bsc|dtu_diplom|b\.?\s?sc|bachelor'?s?(?: level| degree|niveau)?|undergraduate"
+                   r"|first[- ]cycle|1st cycle|diplomingeniør|professionsbachelor|licence|microbachelors"
+                   r"|bachelorniveau|bachelor-niveau)\b", re.IGNORECASE)),
+    (5, re.compile(r"\b(?:short[- ]cycle|associate degree|erhvervsakademi\w*|akademiuddannelse|bts|hnd"
+                   r"|foundation degree)\b", re.IGNORECASE)),
+)
+_UNDERGRAD = re.compile(r"\bundergraduate\b", re.IGNORECASE)
+# In free text only a stated level counts ("at master's level"), never a bare word ("master the basics").
+_LEVEL_PHRASE = re.compile(
+    r"\b(?:at|on|of)\s+(?:the\s+)?(?P<w>master'?s?|bachelor'?s?|ph\.?d\.?|doctoral|postgraduate|graduate"
+    r"|undergraduate)[- ]level\b|\b(?P<w2>master'?s?|bachelor'?s?|ph\.?d\.?|doctoral|postgraduate|graduate"
+    r"|undergraduate)[- ]level (?:course|module|programme|program|credits?|micro-?credential)"
+    r"|\bpå (?P<w3>kandidat|bachelor|master|ph\.?d)[- ]?niveau\b|\bauf (?P<w4>master|bachelor)[- ]?niveau\b"
+    r"|\bau niveau (?P<w5>master|licence|doctorat)\b",
+    re.IGNORECASE,
+)
+_DIFFICULTY = re.compile(r"^(?:introductory|beginner|beginners|intermediate|advanced|expert|all levels|basic"
+                         r"|foundational|mixed|einsteiger|fortgeschritten\w*|grundlæggende|avanceret|débutant|avancé)$",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    value: int | None
+    rule: str
+    note: str | None = None
+
+
+@lru_cache(maxsize=1024)
+def parse_eqf(value: str | int | None) -> Level:
+    """An EQF level as given: 6, '6', 'EQF 6', 'EQF level 6', 'http://data.europa.eu/snb/eqf/6'."""
+    if value is None or value == "":
+        return Level(None, "eqf.absent")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Level(value, "eqf.given") if 1 <= value <= 8 else Level(None, "eqf.invalid", f"{value} is not 1-8")
+    text = str(value).strip()
+    if text.isdigit():
+        return parse_eqf(int(text))
+    m = _EQF_EXPLICIT.search(text) or re.fullmatch(r"(?:level\s*)?([1-8])", text, re.IGNORECASE)
+    if m:
+        return Level(int(m.group(1)), "eqf.given")
+    return Level(None, "eqf.invalid", f"no EQF level in {text!r}")
+
+
+def eqf_in_text(text: str | None) -> int | None:
+    """An explicit 'EQF level N' in a text."""
+    if not text or "eqf" not in text.lower() and "qualifications framework" not in text.lower():
+        return None
+    m = _EQF_EXPLICIT.search(text)
+    return int(m.group(1)) if m else None
+
+
+@lru_cache(maxsize=2048)
+def infer_eqf_from_level(level: str | None) -> Level:
+    """EQF from a programme / framework level label ('DTU_MSC', 'Master', 'SCQF 9'); difficulty infers nothing."""
+    if not level or not level.strip():
+        return Level(None, "eqf.absent")
+    text = level.strip()
+    if _DIFFICULTY.match(text):
+        return Level(None, "eqf.not_inferred", f"{text!r} is a difficulty, not a qualification level")
+    for rx, name, table in _NQF:
+        m = rx.search(text)
+        if m and int(m.group(1)) in table:
+            eqf = table[int(m.group(1))]
+            return Level(eqf, "eqf.inferred_from_framework_level", f"{name} level {m.group(1)} -> EQF {eqf}")
+    if re.fullmatch(r"graduate(?: level)?|grad", text, re.IGNORECASE):
+        return Level(7, "eqf.inferred_from_programme_level", f"{text!r}: graduate (second cycle) -> EQF 7")
+    if _UNDERGRAD.search(text):
+        return Level(6, "eqf.inferred_from_programme_level", f"{text!r}: undergraduate (first cycle) -> EQF 6")
+    for eqf, rx in _LEVEL_WORDS:
+        m = rx.search(text)
+        if m:
+            return Level(eqf, "eqf.inferred_from_programme_level",
+                         f"{text!r} names a level: {m.group(0)!r} -> EQF {eqf}")
+    return Level(None, "eqf.not_inferred", f"{text!r} names no qualification level")
+
+
+def infer_eqf_from_text(text: str | None) -> Level:
+    """EQF from a stated level in free text ('a master's level course', 'på kandidatniveau')."""
+    if not text:
+        return Level(None, "eqf.absent")
+    m = _LEVEL_PHRASE.search(text)
+    if not m:
+        return Level(None, "eqf.not_inferred")
+    word = next(g for g in m.groups() if g).lower()
+    if word.startswith("under"):
+        eqf = 6
+    elif word.startswith(("master", "kandidat", "postgraduate", "graduate")):
+        eqf = 7
+    elif word.startswith(("bachelor", "licence")):
+        eqf = 6
+    else:
+        eqf = 8
+    return Level(eqf, "eqf.inferred_from_text", f"states {m.group(0)!r} -> EQF {eqf}")

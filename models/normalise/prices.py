@@ -1,0 +1,149 @@
+"""Prices to amount + ISO 4217 currency, and to EUR with the dated exchange-rate table shipped in the project.
+
+Forms seen: '$49', '$49/month', '79.00 USD', '149 €', '49,00 EUR', 'DKK 1.500', 'kr. 1.500', 'GBP1250.00',
+'$3,500', 'free', 'gratis', 'kostenlos', 'gratuit', '150.00 USD (verified); 0.00 USD (audit)', 'Ireland fee:
+GBP1250.00; Continental Europe fee: GBP1250.00'. Where several prices are listed the lowest non-zero one is the
+price of the credential (a zero-priced audit track earns none) and a zero price makes the offer `is_free`.
+'$' is read as USD, 'kr' as the currency of the provider's country (DKK, SEK, NOK, ISK) and otherwise refused.
+Negative amounts and unknown currencies are refused: the raw text stays, with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+
+import pycountry
+
+from models.normalise.numbers import parse_number
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "chf": "CHF", "fr.": "CHF", "zł": "PLN",
+            "kč": "CZK", "ft": "HUF", "lei": "RON", "euro": "EUR", "euros": "EUR", "eur": "EUR", "dollars": "USD",
+            "dollar": "USD", "pounds": "GBP", "£gbp": "GBP", "a$": "AUD", "c$": "CAD", "ca$": "CAD", "au$": "AUD",
+            "₹": "INR"}
+_KRONER = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK", "FO": "DKK", "GL": "DKK"}
+_FREE = re.compile(r"^(?:free|gratis|kostenlos|kostenfrei|gratuit|gratuite|free of charge|no cost|no fee|0|none|"
+                   r"free to enrol|free to join|free course|audit for free|gratis adgang|libre)$|\bfree\b|\bgratis\b"
+                   r"|\bkostenlos\b|\bgratuit", re.IGNORECASE)
+_PAID = re.compile(r"^(?:paid|fee|fee applies|kostenpflichtig|betalt|payant|charged)$", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"(?P<neg>(?<![\d.,]\s)(?<![\d.,])-\s*)?(?P<pre>[A-Z]{3}(?![A-Za-z])|US\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|kr\.?|fr\.)?\s*"
+    r"(?P<neg2>(?<![\d.,]\s)(?<![\d.,])-\s*)?(?P<num>\d[\d.,'\u00a0 ]*\d|\d)(?:\s*,-)?\s*"
+    r"(?P<post>[A-Z]{3}(?![A-Za-z])|[$€£¥₹]|kr\.?|,-\s*kr\.?|euros?\b|dollars?\b|pounds\b|zł|kč|ft\b|lei\b|chf\b)?",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(r"(?:/|per|a|pr\.?|pro|par|each|every)\s*(month|måned|monat|mois|year|år|jahr|an|week|"
+                     r"uge|woche|semaine)\b|\b(monthly|månedlig|monatlich|mensuel|annually|yearly|årlig|jährlich)\b",
+                     re.IGNORECASE)
+_PERIODS = {"month": "month", "måned": "month", "monat": "month", "mois": "month", "monthly": "month",
+            "månedlig": "month", "monatlich": "month", "mensuel": "month", "year": "year", "år": "year",
+            "jahr": "year", "an": "year", "annually": "year", "yearly": "year", "årlig": "year", "jährlich": "year",
+            "week": "week", "uge": "week", "woche": "week", "semaine": "week"}
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    amount: float | None = None
+    currency: str | None = None
+    is_free: bool | None = None
+    period: str | None = None      # 'month' for subscriptions ('$49/month'); None for a one-off price
+    note: str | None = None
+    error: str | None = None
+
+
+@cache
+def fx_table() -> tuple[date, dict[str, float]]:
+    """(date, {currency: units per EUR}) from the newest `fx_eur_<date>.csv` shipped in models/reference."""
+    files = sorted(REFERENCE.glob("fx_eur_*.csv"))
+    if not files:
+        raise FileNotFoundError(f"no fx_eur_<date>.csv in {REFERENCE}")
+    path = files[-1]
+    day = date.fromisoformat(path.stem.removeprefix("fx_eur_"))
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return day, {r["currency"]: float(r["per_eur"]) for r in rows}
+
+
+@cache
+def is_currency(code: str) -> bool:
+    return pycountry.currencies.get(alpha_3=code.upper()) is not None
+
+
+def to_eur(amount: float, currency: str) -> tuple[float | None, date]:
+    """(EUR amount rounded to cents, the table's date); amount None when the table lacks the currency."""
+    day, rates = fx_table()
+    rate = rates.get(currency.upper())
+    return (round(amount / rate, 2) if rate else None), day
+
+
+def _currency(token: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """(ISO 4217 code, error) for a currency token."""
+    if not token:
+        return None, None
+    t = token.strip().lower().rstrip(".").strip()
+    if t.startswith(",-"):
+        t = "kr"
+    if t in ("kr", "kr."):
+        code = _KRONER.get((country or "").upper())
+        return (code, None) if code else (None, "'kr' without a Nordic provider country is ambiguous (DKK/SEK/NOK)")
+    if t in _SYMBOLS or t + "." in _SYMBOLS:
+        return _SYMBOLS.get(t) or _SYMBOLS[t + "."], None
+    if len(t) == 3 and t.isalpha():
+        return (t.upper(), None) if is_currency(t) else (None, f"unknown currency {token.strip()!r}")
+    return None, f"unknown currency {token.strip()!r}"
+
+
+@lru_cache(maxsize=8192)
+def parse_price(raw: str | None, country: str | None = None) -> Price:
+    """The price a text states; `error` says why it states none that can be used."""
+    if raw is None or not str(raw).strip():
+        return Price(error="empty")
+    text = " ".join(str(raw).split())
+    if _PAID.match(text):
+        return Price(is_free=False, note="paid, amount not stated")
+    found: list[tuple[float, str | None]] = []
+    errors: list[str] = []
+    for m in _AMOUNT.finditer(text):
+        value = parse_number(m["num"])
+        if value is None:
+            continue
+        if m["neg"] or m["neg2"]:
+            return Price(error=f"negative price {m.group(0).strip()!r}")
+        code, err = _currency(m["pre"] or m["post"], country)
+        if err:
+            errors.append(err)
+            continue
+        found.append((value, code))
+    free_word = bool(_FREE.search(text))
+    if not found:
+        if free_word:
+            return Price(amount=0.0, is_free=True, note="stated free")
+        return Price(error=errors[0] if errors else f"no amount in {text!r}")
+    with_currency = [(v, c) for v, c in found if c]
+    if not with_currency:
+        if all(v == 0 for v, _ in found):
+            return Price(amount=0.0, is_free=True, note="zero price")
+        return Price(error=f"no currency in {text!r}")
+    currencies = {c for _, c in with_currency}
+    if len(currencies) > 1:
+        return Price(error=f"several currencies in {text!r}: {sorted(currencies)}")
+    paid = sorted(v for v, _ in with_currency if v > 0)
+    currency = with_currency[0][1]
+    is_free = free_word or any(v == 0 for v, _ in with_currency)
+    period_m = _PERIOD.search(text)
+    period = _PERIODS.get((period_m.group(1) or period_m.group(2)).lower()) if period_m else None
+    notes = []
+    if len(with_currency) > 1:
+        notes.append(f"{len(with_currency)} prices listed; lowest non-zero taken")
+    if period:
+        notes.append(f"per {period}")
+    if (m0 := with_currency[0]) and (text.startswith("$") or "US$" not in text and "$" in text) and m0[1] == "USD":
+        notes.append("'$' read as USD")
+    if not paid:
+        return Price(amount=0.0, currency=currency, is_free=True, period=period, note="; ".join(notes) or None)
+    return Price(amount=paid[0], currency=currency, is_free=is_free, period=period, note="; ".join(notes) or None)
