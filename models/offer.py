@@ -143,11 +143,25 @@ class Offer(_Strict):
     price_currency: str | None = Field(None, description="ISO 4217 currency of `price_amount`.")
     price_raw: str | None = Field(None, description="Price exactly as the source gives it.")
     is_free: bool | None = Field(None, description="True when the offer can be taken at no cost.")
+    price_eur: float | None = Field(
+        None, ge=0, description="`price_amount` in EUR at the rates of the exchange-rate table dated `fx_date`."
+    )
+    fx_date: date | None = Field(None, description="Date of the exchange-rate table used for `price_eur`.")
 
     runs: list[Run] = Field(default_factory=list, description="Scheduled presentations of the offer.")
     subjects: list[str] = Field(default_factory=list, description="Subject areas as the source names them.")
+    isced_broad: list[str] = Field(
+        default_factory=list, description="ISCED-F 2013 broad fields (two-digit codes) of the source's subjects."
+    )
     certificate_type: str | None = Field(None, description="Kind of certificate / credential awarded.")
 
+    normaliser_version: str | None = Field(
+        None, description="Version of the normalisation rules (models.normalise.NORMALISER_VERSION) applied."
+    )
+    input_hash: str | None = Field(
+        None, description="SHA-256 of the parsed record before normalisation plus the normaliser version: "
+        "a listing whose input is unchanged is not normalised again."
+    )
     explanations: list[Explanation] = Field(
         default_factory=list, description="How each normalised value was derived (raw field, value, rule)."
     )
