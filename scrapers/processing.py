@@ -41,7 +41,8 @@ def clean(item: dict[str, Any]) -> dict[str, Any]:
     for outcome in item.get("learning_outcomes") or []:
         if isinstance(outcome, str):
             outcome = {"text": outcome}
-        text = one_line(outcome.get("text"))
+        # Lines are kept (one statement per line or list item); normalise_item splits and folds them.
+        text = strip_markup(outcome.get("text")) if isinstance(outcome.get("text"), str) else None
         if text:
             outcome["text"] = text
             if outcome.get("text_en"):
