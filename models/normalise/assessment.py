@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from models.normalise.scan import search_near
+
 # Source vocabulary keys -> readable assessment types.
 _KEYS = {
     "written_exam": "written exam", "oral_exam": "oral exam", "eval_of_exercises": "evaluation of exercises",
@@ -36,11 +38,17 @@ _EXAM_PHRASE = re.compile(
     r"|schriftliche prüfung|examen (?:écrit|oral|final)|contrôle continu|évaluation finale)\b",
     re.IGNORECASE,
 )
-_QA_PHRASE = re.compile(
-    r"[^.;\n]{0,60}\b(?:accredited|accreditation|akkrediteret|akkreditering|akkreditiert|akkreditierung|accrédité\w*"
-    r"|quality[- ]assured|iso 9001|equis|aacsb|amba|iacet|abet)\b[^.;\n]{0,60}",
+_QA_WORD = re.compile(
+    r"\b(?:accredited|accreditation|akkrediteret|akkreditering|akkreditiert|akkreditierung|accrédité\w*"
+    r"|quality[- ]assured|iso 9001|equis|aacsb|amba|iacet|abet)\b",
     re.IGNORECASE,
 )
+_QA_HINTS = ("accredit", "akkredit", "accrédit", "quality", "iso 9001", "equis", "aacsb", "amba", "iacet", "abet")
+# Every alternative of _EXAM_PHRASE contains one of these.
+_EXAM_HINTS = ("exam", "assessment", "graded", "peer", "eksamen", "prøve", "prüfung", "klausur", "contrôle",
+               "évaluation")
+_QA_CONTEXT = 60
+_CLAUSE_END = re.compile(r"[.;\n]")
 
 
 @lru_cache(maxsize=1024)
@@ -62,24 +70,34 @@ def assessment_from_certificate(certificate_type: str | None) -> tuple[str | Non
     return None, f"certificate {certificate_type!r} names no assessment"
 
 
-def assessment_from_text(text: str | None) -> str | None:
+def assessment_from_text(text: str | None, low: str | None = None) -> str | None:
     """An explicit exam or graded-work phrase in a description, as written."""
     if not text:
         return None
-    m = _EXAM_PHRASE.search(text)
-    return m.group(0).lower() if m else None
+    hit = search_near(_EXAM_PHRASE, text, _EXAM_HINTS, before=40, after=60, low=low)
+    return hit.text.lower() if hit else None
 
 
-def quality_assurance_from_text(text: str | None) -> str | None:
+def quality_assurance_from_text(text: str | None, low: str | None = None) -> str | None:
     """The sentence fragment stating an accreditation or quality label, as written."""
     if not text:
         return None
-    m = _QA_PHRASE.search(text)
+    m = search_near(_QA_WORD, text, _QA_HINTS, before=2, after=40, low=low)
     if not m:
         return None
-    phrase = " ".join(m.group(0).split())
-    if m.start() > 0 and text[m.start() - 1].isalnum():  # started mid-word: drop the partial word
+    # The clause around the keyword, at most 60 characters either side (never across a sentence end).
+    start = max(0, m.start - _QA_CONTEXT)
+    before = text[start:m.start]
+    cut = list(_CLAUSE_END.finditer(before))
+    if cut:
+        before, start = before[cut[-1].end():], start + cut[-1].end()
+    after = text[m.end:m.end + _QA_CONTEXT]
+    end_m = _CLAUSE_END.search(after)
+    after = after[:end_m.start()] if end_m else after
+    phrase = " ".join((before + m.text + after).split())
+    if start > 0 and text[start - 1].isalnum() and not cut:  # started mid-word: drop the partial word
         phrase = phrase.partition(" ")[2]
-    if m.end() < len(text) and text[m.end()].isalnum():
+    stop = m.end + len(after)
+    if stop < len(text) and text[stop].isalnum():
         phrase = phrase.rpartition(" ")[0]
     return phrase.strip(" ,:-–") or None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from models.normalise.numbers import NUM, parse_number, to_float
+from models.normalise.scan import search_near
 
 HOURS_PER_ECTS_MIN = 25.0
 HOURS_PER_ECTS_MAX = 30.0
@@ -158,9 +159,12 @@ def parse_eqf(value: str | int | None) -> Level:
     return Level(None, "eqf.invalid", f"no EQF level in {text!r}")
 
 
-def eqf_in_text(text: str | None) -> int | None:
-    """An explicit 'EQF level N' in a text."""
-    if not text or "eqf" not in text.lower() and "qualifications framework" not in text.lower():
+def eqf_in_text(text: str | None, low: str | None = None) -> int | None:
+    """An explicit 'EQF level N' in a text (`low`: the text lower-cased, when the caller has it)."""
+    if not text:
+        return None
+    low = text.lower() if low is None else low
+    if "eqf" not in low and "qualifications framework" not in low:
         return None
     m = _EQF_EXPLICIT.search(text)
     return int(m.group(1)) if m else None
@@ -191,14 +195,14 @@ def infer_eqf_from_level(level: str | None) -> Level:
     return Level(None, "eqf.not_inferred", f"{text!r} names no qualification level")
 
 
-def infer_eqf_from_text(text: str | None) -> Level:
+def infer_eqf_from_text(text: str | None, low: str | None = None) -> Level:
     """EQF from a stated level in free text ('a master's level course', 'på kandidatniveau')."""
     if not text:
         return Level(None, "eqf.absent")
-    m = _LEVEL_PHRASE.search(text)
+    m = search_near(_LEVEL_PHRASE, text, ("level", "niveau"), before=40, after=40, low=low)
     if not m:
         return Level(None, "eqf.not_inferred")
-    word = next(g for g in m.groups() if g).lower()
+    word = next(g for g in m.groups if g).lower()
     if word.startswith("under"):
         eqf = 6
     elif word.startswith(("master", "kandidat", "postgraduate", "graduate")):
@@ -207,4 +211,4 @@ def infer_eqf_from_text(text: str | None) -> Level:
         eqf = 6
     else:
         eqf = 8
-    return Level(eqf, "eqf.inferred_from_text", f"states {m.group(0)!r} -> EQF {eqf}")
+    return Level(eqf, "eqf.inferred_from_text", f"states {m.text!r} -> EQF {eqf}")

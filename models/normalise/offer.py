@@ -65,6 +65,14 @@ def _num(value: Any) -> float | None:
         return None
 
 
+def _low(item: dict[str, Any], ctx: dict[str, Any]) -> str:
+    """The description lower-cased, once per item (several phrase rules read it)."""
+    if "low" not in ctx:
+        desc = item.get("description")
+        ctx["low"] = desc.lower() if isinstance(desc, str) else ""
+    return ctx["low"]
+
+
 # ---- languages and countries ----------------------------------------------------------------------------------
 
 def _languages(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
@@ -248,7 +256,7 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         ex.append(explain("eqf_level", None, "eqf_level", raw, level.rule, level.note))
     item["eqf_level"], item["eqf_flag"] = None, None
     for field in ("level_raw", "description", "title"):
-        value = eqf_in_text(item.get(field))
+        value = eqf_in_text(item.get(field), _low(item, ctx) if field == "description" else None)
         if value is not None:
             item["eqf_level"], item["eqf_flag"] = value, "given"
             ex.append(explain("eqf_level", value, field, item.get(field), "eqf.stated_in_text"))
@@ -263,7 +271,7 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
                 return
             if field == "level_raw":
                 notes.append((field, level))
-    level = infer_eqf_from_text(item.get("description"))
+    level = infer_eqf_from_text(item.get("description"), _low(item, ctx))
     if level.value is not None:
         item["eqf_level"], item["eqf_flag"] = level.value, "inferred"
         ex.append(explain("eqf_level", level.value, "description", item.get("description"), level.rule, level.note))
@@ -306,7 +314,7 @@ def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
             ex.append(explain("assessment", value, "certificate_type", item.get("certificate_type"),
                               "assessment.from_certificate_vocabulary", reason))
         else:
-            phrase = assessment_from_text(item.get("description"))
+            phrase = assessment_from_text(item.get("description"), _low(item, ctx))
             if phrase:
                 item["assessment"] = phrase
                 ex.append(explain("assessment", phrase, "description", phrase, "assessment.stated_in_description"))
@@ -315,7 +323,7 @@ def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
         ex.append(explain("quality_assurance", qa, "quality_assurance", qa, "quality_assurance.given"))
         return
     for field in ("certificate_type", "description"):
-        phrase = quality_assurance_from_text(item.get(field))
+        phrase = quality_assurance_from_text(item.get(field), _low(item, ctx) if field == "description" else None)
         if phrase:
             item["quality_assurance"] = phrase
             ex.append(explain("quality_assurance", phrase, field, phrase, "quality_assurance.stated_in_text"))
