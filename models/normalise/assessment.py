@@ -47,7 +47,7 @@ _QA_HINTS = ("accredit", "akkredit", "accrédit", "quality", "iso 9001", "equis"
 # Every alternative of _EXAM_PHRASE contains one of these.
 _EXAM_HINTS = ("exam", "assessment", "graded", "peer", "eksamen", "prøve", "prüfung", "klausur", "contrôle",
                "évaluation")
-_QA_CONTEXT = 60
+_QA_CONTEXT = 120
 _CLAUSE_END = re.compile(r"[.;\n]")
 
 
