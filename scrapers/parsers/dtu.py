@@ -1,8 +1,11 @@
-"""DTU course web service (kurser.dtu.dk/coursewebservicev2/course.asmx).
+"""DTU course web service (kurser.dtu.dk/coursewebservicev2/course.asmx): the whole course base of a year.
 
 Three response kinds, told apart by the method in the URL and the document itself:
 `GetCourseCodeStartLetters` (code prefixes) -> `GetCoursesByCourseCodeStartingLetters` (course codes) ->
-`GetCourse` (one course document). Staff names and e-mails in the course XML are never read.
+`GetCourse` (one course document). Both languages are kept (titles, descriptions, prerequisites, outcomes).
+Staff names and e-mails in the course XML are never read into an item; because teachers are sometimes named
+in free text (remarks, sign-up notes), every text field is also scrubbed of the course's staff names and of
+any e-mail address before it leaves the parser.
 """
 
 from __future__ import annotations
@@ -19,9 +22,37 @@ from scrapers.parsers.xml import load_xml, local
 SOURCE = "dtu"
 PROVIDER = "Technical University of Denmark (DTU)"
 SERVICE = "https://kurser.dtu.dk/coursewebservicev2/course.asmx"
-# Programme level -> EQF level (Danish qualifications framework, referenced to the EQF).
+# Programme level -> EQF level (Danish qualifications framework, referenced to the EQF): DTU states the
+# programme a course belongs to, not an EQF level, so the level is flagged `inferred`.
 EQF_BY_LEVEL = {"DTU_BSC": 6, "DTU_DIPLOM": 6, "DTU_MSC": 7, "DTU_PHD": 8}
 _CODE = re.compile(r"^[0-9A-Z]{5}$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+REDACTED = "[staff]"
+
+
+class _Scrubber:
+    """Removes the course's staff names and every e-mail address from free text."""
+
+    def __init__(self, course: etree._Element) -> None:
+        names: set[str] = set()
+        for desc in course.iter("Description"):
+            given, family = (desc.findtext("GivenName") or "").strip(), (desc.findtext("FamilyName") or "").strip()
+            names.update(n for n in (f"{given} {family}".strip(), given, family) if len(n) > 2)
+        for ext in course.iter("External_Course_Responsible"):
+            name = (ext.get("Name") or "").strip()
+            names.update(n for n in [name, *name.split()] if len(n) > 2)
+        # longest first so a full name is replaced before its parts
+        self.pattern = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(names, key=len, reverse=True))) \
+            if names else None
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        text = _EMAIL.sub("[e-mail]", text)
+        return self.pattern.sub(REDACTED, text) if self.pattern else text
+
+    def texts(self, texts: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in ((k, self(v)) for k, v in texts.items()) if v}
 
 
 def _humanise(key: str | None) -> str | None:
@@ -62,16 +93,29 @@ def _txt_section(course: etree._Element, name: str) -> dict[str, str]:
     return out
 
 
+def _joined(*parts: dict[str, str], labels: tuple[str | None, ...]) -> dict[str, str]:
+    """Per language, the sections joined with their labels (e.g. objectives + "Contents: ...")."""
+    langs = dict.fromkeys(lang for part in parts for lang in part)
+    out = {}
+    for lang in langs:
+        chunks = [f"{label}: {part[lang]}" if label else part[lang] for part, label in zip(parts, labels, strict=True)
+                  if part.get(lang)]
+        if chunks:
+            out[lang] = "\n\n".join(chunks)
+    return out
+
+
 def course_item(course: etree._Element) -> dict[str, Any]:
+    scrub = _Scrubber(course)
     code = (course.get("CourseCode") or "").strip()
-    titles = _by_lang(course.findall("Title"), "Title")
+    titles = scrub.texts(_by_lang(course.findall("Title"), "Title"))
     title, title_lang = _pick(titles)
     teaching = [t.get("LangCode") for t in course.findall("Teaching_Language") if t.get("LangCode")]
     primary = teaching[0] if teaching else "en-GB"
 
     outcomes = []
     for kw in course.findall("DTU_ObjectiveKeyword"):
-        texts = _by_lang(kw.findall("Txt"))
+        texts = scrub.texts(_by_lang(kw.findall("Txt")))
         if not texts:
             continue
         english = texts.get("en-GB")
@@ -81,36 +125,58 @@ def course_item(course: etree._Element) -> dict[str, Any]:
             text, lang = _pick(texts)
             outcomes.append({"text": text, "lang": lang})
 
-    objectives, contents = _txt_section(course, "Course_Objectives"), _txt_section(course, "Contents")
-    obj_text, _ = _pick(objectives)
-    cont_text, _ = _pick(contents)
-    description = "\n\n".join(p for p in (obj_text, cont_text and f"Contents: {cont_text}") if p) or None
+    objectives = scrub.texts(_txt_section(course, "Course_Objectives"))
+    contents = scrub.texts(_txt_section(course, "Contents"))
+    descriptions = _joined(objectives, contents, labels=(None, "Contents"))
+    description, _ = _pick(descriptions)
 
     point = course.find("Point")
+    point_type = point.get("PointType", "ECTS") if point is not None else None
     level_key = _attr(course, "CBS_Programme_Level", "CBS_Programme_LevellKey")
-    eqf = EQF_BY_LEVEL.get(level_key or "")
+    eqf = EQF_BY_LEVEL.get((level_key or "").upper())
+
     exam = course.find("Examination")
     assessment_key = evaluation = marking = None
+    assessment_notes: dict[str, str] = {}
+    exam_schedule: list[str] = []
+    aids: list[str] = []
     if exam is not None:
-        pre = exam.find("Assessment/Pre_Def_List")
-        assessment_key = pre.get("AssessmentKey") if pre is not None else None
-        ev = exam.find("Evaluation")
-        evaluation = ev.get("EvaluationKey") if ev is not None else None
-        ms = exam.find("Marking_Scale")
-        marking = ms.get("Marking_ScaleKey") if ms is not None else None
-    prereq_q = _by_lang(course.findall("Qualified_Prerequisites/Qualified_Prerequisites_Txt"))
-    prereq_m = _by_lang(course.findall("Mandatory_Prerequisites/Mandatory_Prerequisites_Txt"))
-    prereq_codes = [n.get("Txt") for n in course.findall("Qualified_Prerequisites/DTU_CoursesTxt") if n.get("Txt")]
-    prerequisites = "\n".join(
-        p for p in (_pick(prereq_m)[0] and f"Mandatory: {_pick(prereq_m)[0]}", _pick(prereq_q)[0]) if p
-    ) or None
+        assessment_key = _attr(exam, "Assessment/Pre_Def_List", "AssessmentKey")
+        assessment_notes = scrub.texts(_by_lang(exam.findall("Assessment/Supp_Txt")))
+        evaluation = _attr(exam, "Evaluation", "EvaluationKey")
+        marking = _attr(exam, "Marking_Scale", "Marking_ScaleKey")
+        exam_schedule = [s.get("ScheduleKey") for s in exam.findall("Date_Of_Exam/Schedule") if s.get("ScheduleKey")]
+        aids = [a.get("AidKey") for a in exam.findall("Aid") if a.get("AidKey")]
+    assessment = _humanise(assessment_key)
+    note, _ = _pick(assessment_notes)
+    if assessment and note:
+        assessment = f"{assessment} ({note})"
+
+    prereq_q = scrub.texts(_by_lang(course.findall("Qualified_Prerequisites/Qualified_Prerequisites_Txt")))
+    prereq_m = scrub.texts(_by_lang(course.findall("Mandatory_Prerequisites/Mandatory_Prerequisites_Txt")))
+    prereq_codes = list(dict.fromkeys(
+        n.get("Txt").strip() for n in course.findall("Qualified_Prerequisites/DTU_CoursesTxt") if n.get("Txt")))
+    mandatory_codes = list(dict.fromkeys(
+        n.get("Txt").strip() for n in course.findall("Mandatory_Prerequisites/DTU_CoursesTxt") if n.get("Txt")))
+    prerequisites_by_lang = _joined(prereq_m, prereq_q, labels=("Mandatory", None))
+    prerequisites, _ = _pick(prerequisites_by_lang)
+
     schedules = [s.get("ScheduleKey") for s in course.findall("Class_Schedule/Schedule") if s.get("ScheduleKey")]
-    duration = course.findtext("Course_Duration/Exact")
+    schedule_notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
+    duration = (course.findtext("Course_Duration/Exact") or "").strip() or None
     location = _attr(course, "Location", "Key")
-    types = [t.get("OfferedAsACourseOfTypeKey") for t in course.findall("OfferedAsACourseOfTypes/OfferedAsACourseOfType")]
-    open_uni = course.find("Open_University")
+    types = [t.get("OfferedAsACourseOfTypeKey") for t in course.iter("OfferedAsACourseOfType")
+             if t.get("OfferedAsACourseOfTypeKey")]
+    open_flag = course.find("Open_University")
+    open_info = course.find("DTU/OpenUniversity")
+    open_university = open_flag is not None and (open_flag.get("TaughtUnderOpenUniversity") or "").lower() == "true"
     home = course.find("Course_Home_Page")
-    volume = course.get("Volume")
+    restrictions = course.find("Restrictions")
+    hours = {h.get("HourDistribuitionKey"): h.get("Hours")
+             for h in course.findall("HoursDistribuition/HourDistribuition") if h.get("HourDistribuitionKey")}
+    remarks = _joined(scrub.texts(_txt_section(course, "DTU_Remark")), scrub.texts(_txt_section(course, "Remark")),
+                      labels=(None, None))
+    alliances = ["EuroTeQ"] if any(t.lower() == "euroteq" for t in types) else []
 
     return {
         "source_id": code,
@@ -122,39 +188,54 @@ def course_item(course: etree._Element) -> dict[str, Any]:
         "provider": PROVIDER,
         "provider_url": "https://www.dtu.dk",
         "country": "DK",
-        "alliances": ["EuroTeQ"] if "EuroTeQ" in types else [],
+        "alliances": alliances,
         "languages": teaching,
         "learning_outcomes": outcomes,
-        "ects": point.text.strip() if point is not None and point.text and point.get("PointType", "ECTS") == "ECTS"
-        else None,
+        "ects": point.text.strip() if point is not None and point.text and point_type == "ECTS" else None,
         "eqf_level": eqf,
         "eqf_flag": "inferred" if eqf else None,
         "level_raw": level_key,
-        "assessment": _humanise(assessment_key),
-        "participation_form": "on-site" if location and location.startswith("Campus") else None,
+        "assessment": assessment,
+        "participation_form": "on-site" if location and location.lower().startswith("campus") else None,
         "participation_raw": location,
-        "quality_assurance": (
-            "Accredited Danish university; " + ("external examiner" if evaluation == "GLOB_EXTERN" else "internal examiner")
-        ) if evaluation else "Accredited Danish university",
+        "quality_assurance": "Accredited Danish university" + (
+            ("; external examiner" if evaluation == "GLOB_EXTERN" else "; internal examiner") if evaluation else ""),
         "prerequisites": prerequisites,
         "duration_raw": duration,
         "runs": [{"schedule": s} for s in schedules],
         "certificate_type": "course diploma (ECTS transcript)",
         "extras": {
-            "volume": volume,
+            "volume": course.get("Volume"),
             "last_updated": course.get("LastUpdated"),
             "programme_level": level_key,
+            "descriptions": descriptions,
+            "course_objectives": objectives,
+            "contents": contents,
+            "teaching_methods": scrub.texts(_txt_section(course, "Teaching_And_Learning_Methods")),
+            "prerequisites": prerequisites_by_lang,
+            "prerequisite_courses": prereq_codes,
+            "mandatory_prerequisite_courses": mandatory_codes,
+            "no_credit_with": [n.get("CourseCode") for n in course.findall("No_Credit_Points_With")
+                               if n.get("CourseCode")],
             "schedule_keys": schedules,
+            "schedule_notes": schedule_notes or None,
+            "exam_schedule_keys": exam_schedule,
+            "assessment_key": assessment_key,
+            "assessment_notes": assessment_notes or None,
             "evaluation": evaluation,
             "marking_scale": marking,
-            "open_university": open_uni is not None and open_uni.get("TaughtUnderOpenUniversity") == "true",
-            "course_types": [t for t in types if t],
-            "prerequisite_courses": prereq_codes,
+            "exam_aids": aids,
+            "point_type": point_type,
+            "open_university": open_university,
+            "open_university_subtitle": scrub((open_info.findtext("SubTitle") or "").strip() or None)
+            if open_info is not None else None,
+            "course_types": types,
             "home_page": home.get("URL") if home is not None else None,
-            "contents": contents,
-            "course_objectives": objectives,
-            "teaching_methods": _txt_section(course, "Teaching_And_Learning_Methods"),
-            "remarks": _by_lang(course.findall("DTU_Remark/Txt")) or None,
+            "participants_max": restrictions.get("Max") if restrictions is not None else None,
+            "participants_min": restrictions.get("Min") if restrictions is not None else None,
+            "hours": hours or None,
+            "remarks": remarks or None,
+            "teaching_language_stated": bool(teaching),
         },
     }
 
@@ -172,7 +253,7 @@ def _values(root: etree._Element) -> list[str]:
     """Leaf texts and CourseCode attributes of a list response, whatever its wrapper elements."""
     out = [e.get("CourseCode") for e in root.iter() if isinstance(e.tag, str) and e.get("CourseCode")]
     out += [e.text.strip() for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and (e.text or "").strip()]
-    return list(dict.fromkeys(out))
+    return out
 
 
 def course_url(code: str, year: str | None) -> str:
@@ -193,19 +274,26 @@ def parse(body: bytes, url: str) -> Page:
                 page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate course code in one response"))
                 continue
             seen.add(sid)
+            if not item["languages"]:
+                page.stats["dtu/missing_teaching_language"] = page.stats.get("dtu/missing_teaching_language", 0) + 1
             page.items.append(item)
         return page
     method, year = _method(url), _year(url)
     values = _values(root)
+    unique = list(dict.fromkeys(values))
+    if len(unique) < len(values):
+        page.stats["dtu/duplicate_codes_listed"] = len(values) - len(unique)
     if method == "GetCourseCodeStartLetters":
-        for letters in values:
+        for letters in unique:
             query = {"startLetters": letters, **({"yearGroup": year} if year else {})}
             page.follow.append(FollowUp(f"{SERVICE}/GetCoursesByCourseCodeStartingLetters?{urlencode(query)}",
                                         kind="codes"))
+        if not page.follow:
+            page.stats["errors/empty_results"] = 1
         return page
-    codes = [v for v in values if _CODE.match(v)]
+    codes = [v for v in unique if _CODE.match(v)]
     if method in ("GetCoursesByCourseCodeStartingLetters", "GetCourseCodes") or codes:
-        for code in dict.fromkeys(codes):
+        for code in codes:
             page.follow.append(FollowUp(course_url(code, year), kind="course"))
         page.stats["dtu/course_codes_listed"] = len(codes)
         return page
