@@ -1,0 +1,521 @@
+"""European Learning Model (ELM v3): learning opportunities and qualifications, as JSON-LD or LOQ XML.
+
+Publishers send ELM to the Europass Qualification Dataset Register in two serialisations: the LOQ XML profile
+(`learningOpportunityReferences`, `learningAchievementSpecificationReferences`, ... with `id` / `idref` links)
+and JSON-LD (nested or `@graph`, compact or expanded keys). Both are first turned into one neutral graph (nodes
+with an id, a type and properties keyed by lower-cased local name), so the mapping to offers below is written
+once and follows the model's structure, not one sample's layout:
+
+- one offer per `LearningOpportunity`; when a document has none (a qualification register extract, a credential
+  sample), one per top-level `Qualification` / `LearningAchievementSpecification`;
+- the specification linked by `learningAchievementSpecification` / `specifiedBy` supplies outcomes (with their
+  `relatedESCOSkill` URIs), credit points, EQF level, language, mode, entry requirements;
+- the provider is the opportunity's `providedBy` organisation, else the awarding body; its country comes from
+  the EU country authority URI of its address or registration.
+
+Persons (a credential's subject, contact persons) are never read: only specifications and organisations are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pycountry
+from lxml import etree
+
+from scrapers.parsers.base import Page, ParseError, Reject
+from scrapers.parsers.common import run, to_date
+from scrapers.parsers.xml import load_xml, local
+
+SOURCE = "elm"
+ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+# Concepts of the EU "learning and assessment mode" list whose labels are stable and known.
+MODE_LABELS = {"920fbb3cbe": "Online", "e92d221e4d": "Blended"}
+OPPORTUNITY = {"learningopportunity"}
+SPECS = {"qualification", "learningachievementspecification"}
+_ISO_HOURS = re.compile(r"^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?$")
+_XML_ID_ATTRS = ("id",)
+Node = dict[str, Any]
+
+
+# ---- one neutral graph from either serialisation ------------------------------------------------------------
+
+def _key(name: str) -> str:
+    """`http://data.europa.eu/snb/model/elm/EQFLevel`, `elm:EQFLevel`, `eqfLevel` -> `eqflevel`."""
+    if name in ("@id", "id"):
+        return "id"
+    if name in ("@type", "type"):
+        return "type"
+    return re.split(r"[/#:]", name)[-1].lower()
+
+
+def _from_json(value: Any) -> Any:
+    """JSON-LD value -> neutral form: literals as str, language maps as {lang: text}, nodes as dicts."""
+    if isinstance(value, list):
+        out = [_from_json(v) for v in value]
+        langs = [v for v in out if isinstance(v, dict) and v.get("_lang")]
+        if langs and len(langs) == len(out):  # expanded form: [{"@value", "@language"}, ...]
+            return {"_lang": {k: t for v in langs for k, t in v["_lang"].items()}}
+        return out
+    if isinstance(value, dict):
+        if "@value" in value:
+            if value.get("@language"):
+                return {"_lang": {str(value["@language"]): str(value["@value"])}}
+            return value["@value"]
+        node: Node = {}
+        for k, v in value.items():
+            if k == "@context":
+                continue
+            key = _key(k)
+            if key == "type":
+                node["_class"] = [_key(t) for t in (v if isinstance(v, list) else [v]) if isinstance(t, str)]
+            elif key == "id":
+                node["id"] = v if isinstance(v, str) else None
+            else:
+                node[key] = _from_json(v)
+        if node and "id" not in node and "_class" not in node and all(
+                isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", k) for k in node) \
+                and all(isinstance(v, str) for v in node.values()):
+            return {"_lang": dict(node)}  # compact language map {"en": "...", "nl": "..."}
+        return node
+    return value
+
+
+def _from_xml(el: etree._Element) -> Any:
+    """LOQ XML element -> neutral form (same shapes as `_from_json`)."""
+    attrs = {etree.QName(k).localname: v for k, v in el.attrib.items()}
+    if "idref" in attrs:
+        return {"id": attrs["idref"], "_ref": True}
+    kids = [c for c in el if isinstance(c.tag, str)]
+    text = (el.text or "").strip()
+    if "language" in attrs and not kids:
+        return {"_lang": {attrs["language"]: text}} if text else None
+    if not kids and "uri" not in attrs and "id" not in attrs:
+        return text or None
+    node: Node = {"_class": [local(el.tag).lower()]}
+    if "id" in attrs:
+        node["id"] = attrs["id"]
+    if "uri" in attrs:
+        node["id"] = attrs["uri"]
+    for child in kids:
+        value = _from_xml(child)
+        if value is None:
+            continue
+        key = local(child.tag).lower()
+        key = "dctype" if key == "type" else key  # dc:type in XML is `dcType` in JSON-LD
+        if key in node and key not in ("id",):
+            prev = node[key]
+            if isinstance(prev, dict) and "_lang" in prev and isinstance(value, dict) and "_lang" in value:
+                prev["_lang"].update(value["_lang"])
+                continue
+            node[key] = (prev if isinstance(prev, list) else [prev]) + [value]
+        else:
+            node[key] = value
+    return node
+
+
+def _walk(value: Any) -> Iterable[Node]:
+    if isinstance(value, dict):
+        if "_lang" not in value:
+            yield value
+        for k, v in value.items():
+            if k != "_lang":
+                yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+
+
+class Graph:
+    """Nodes indexed by id; references (`idref`, `{"id": ...}` stubs) resolved on access."""
+
+    def __init__(self, roots: list[Any]) -> None:
+        self.roots = roots
+        self.by_id: dict[str, Node] = {}
+        for node in _walk(roots):
+            nid = node.get("id")
+            if isinstance(nid, str) and not node.get("_ref") and len(node) > 2:
+                # the fullest description of a node wins (JSON-LD repeats nodes inline)
+                if len(node) > len(self.by_id.get(nid, {})):
+                    self.by_id[nid] = node
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("id"), str) and (value.get("_ref") or len(value) <= 2):
+            return self.by_id.get(value["id"], value)
+        return value
+
+    def all(self, node: Node | None, *path: str) -> list[Any]:
+        """Values along a property path (each step may be one value or a list), references resolved."""
+        current: list[Any] = [node] if node is not None else []
+        for step in path:
+            nxt: list[Any] = []
+            for item in current:
+                item = self.resolve(item)
+                if not isinstance(item, dict):
+                    continue
+                value = item.get(step.lower())
+                nxt.extend(value if isinstance(value, list) else [value] if value is not None else [])
+            current = nxt
+        return [self.resolve(v) for v in current]
+
+    def first(self, node: Node | None, *path: str) -> Any:
+        values = self.all(node, *path)
+        return values[0] if values else None
+
+
+def types_of(node: Any) -> set[str]:
+    return {t.lower() for t in node.get("_class", []) if isinstance(t, str)} if isinstance(node, dict) else set()
+
+
+# ---- value helpers -----------------------------------------------------------------------------------------
+
+def lang_map(value: Any) -> dict[str, str]:
+    """A language-tagged text as {lang: text}; a plain string counts as language-neutral ('')."""
+    out: dict[str, str] = {}
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, dict) and "_lang" in v:
+            out.update({k: " ".join(t.split()) for k, t in v["_lang"].items() if isinstance(t, str) and t.strip()})
+        elif isinstance(v, dict) and ("noteliteral" in v or "prefLabel" in v or "preflabel" in v):
+            out.update(lang_map(v.get("noteliteral") or v.get("preflabel")))
+        elif isinstance(v, str) and v.strip():
+            out.setdefault("", " ".join(v.split()))
+    return out
+
+
+def pick(texts: dict[str, str]) -> tuple[str | None, str | None]:
+    """English where published, else a language-neutral text, else the first language."""
+    for lang in ("en", "en-GB", "eng", ""):
+        if texts.get(lang):
+            return texts[lang], (lang or None)
+    for lang, text in texts.items():
+        return text, lang
+    return None, None
+
+
+def text_of(value: Any) -> str | None:
+    return pick(lang_map(value))[0]
+
+
+def concept_id(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("id") if isinstance(value.get("id"), str) else None
+    return value if isinstance(value, str) and value.startswith(("http", "urn:")) else None
+
+
+def concept_label(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return text_of(value.get("preflabel")) or text_of(value.get("title"))
+    return None
+
+
+def _tail(uri: str | None) -> str | None:
+    return uri.rstrip("/").rsplit("/", 1)[-1] if uri else None
+
+
+def country_alpha2(uri: str | None) -> str | None:
+    """EU country authority URI (`.../country/IRL`) -> ISO 3166-1 alpha-2 (`IE`)."""
+    code = _tail(uri)
+    if not code or "/country" not in (uri or ""):
+        return None
+    found = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
+    return found.alpha_2 if found else None
+
+
+def language_alpha2(uri: str | None) -> str | None:
+    """EU language authority URI (`.../language/ENG`) -> ISO 639-1 (`en`); codes without one are dropped."""
+    code = (_tail(uri) or "").lower()
+    if len(code) != 3 or "/language" not in (uri or ""):
+        return None
+    found = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+    return getattr(found, "alpha_2", None) if found else None
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+
+
+def _iso_hours(value: str | None) -> float | None:
+    """Notional hours from a time-only ISO duration (`PT60H`, `PT7H30M`); calendar spans are not hours."""
+    m = _ISO_HOURS.match(value or "")
+    if not value or not m or value == "PT":
+        return None
+    return round(float(m.group(1) or 0) + float(m.group(2) or 0) / 60, 2) or None
+
+
+# ---- mapping -----------------------------------------------------------------------------------------------
+
+def organisation(graph: Graph, org: Any) -> dict[str, Any]:
+    if not isinstance(org, dict):
+        return {}
+    name = text_of(org.get("legalname")) or text_of(org.get("preflabel")) or text_of(org.get("altlabel"))
+    country = None
+    for path in (("location", "address", "countrycode"), ("contactpoint", "address", "countrycode"),
+                 ("registration", "spatial"), ("eidaslegalidentifier", "spatial"), ("vatidentifier", "spatial"),
+                 ("location", "spatialcode")):
+        for value in graph.all(org, *path):
+            country = country_alpha2(concept_id(value))
+            if country:
+                break
+        if country:
+            break
+    homepage = graph.first(org, "homepage")
+    url = (homepage.get("contenturl") if isinstance(homepage, dict) else None) or None
+    return {"name": name, "country": country, "url": url if isinstance(url, str) else None}
+
+
+def _credit(graph: Graph, spec: Node | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"credit_points": []}
+    for cp in graph.all(spec, "creditpoint"):
+        if not isinstance(cp, dict):
+            continue
+        framework = graph.first(cp, "framework")
+        fid, label = concept_id(framework), concept_label(framework)
+        point = cp.get("point")
+        point = point if isinstance(point, str | int | float) else text_of(point)
+        out["credit_points"].append({"framework": fid, "framework_label": label, "point": point})
+        is_ects = fid == ECTS_FRAMEWORK or "european credit transfer" in (label or "").lower() or \
+            "ects" in (label or "").lower()
+        if is_ects and _number(point) is not None and "ects" not in out:
+            out["ects"] = _number(point)
+    return out
+
+
+def _eqf(graph: Graph, spec: Node | None) -> int | None:
+    for value in graph.all(spec, "eqflevel"):
+        m = re.search(r"/eqf/(\d)$", concept_id(value) or "")
+        if m:
+            return int(m.group(1))
+        m = re.search(r"\b([1-8])\b", concept_label(value) or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _modes(graph: Graph, *nodes: Node | None) -> list[str]:
+    out = []
+    for node in nodes:
+        for mode in graph.all(node, "mode"):
+            label = concept_label(mode) or MODE_LABELS.get(_tail(concept_id(mode)) or "")
+            if label:
+                out.append(label)
+    return list(dict.fromkeys(out))
+
+
+def _outcomes(graph: Graph, spec: Node | None) -> list[dict[str, Any]]:
+    out = []
+    for lo in graph.all(spec, "learningoutcome"):
+        if not isinstance(lo, dict):
+            continue
+        titles = lang_map(lo.get("title")) or lang_map(lo.get("description"))
+        text, lang = pick(titles)
+        if not text:
+            continue
+        esco = [u for u in (concept_id(s) for s in graph.all(lo, "relatedescoskill"))
+                if u and u.startswith("http://data.europa.eu/esco/")]
+        item: dict[str, Any] = {"text": text, "lang": lang, "esco_uris": list(dict.fromkeys(esco))}
+        if lang and not lang.startswith("en") and titles.get("en"):
+            item["text_en"] = titles["en"]
+        out.append(item)
+    return out
+
+
+def _price(graph: Graph, opp: Node | None) -> dict[str, Any]:
+    for detail in graph.all(opp, "pricedetail"):
+        if not isinstance(detail, dict):
+            continue
+        amount = graph.first(detail, "amount")
+        value = amount.get("value") if isinstance(amount, dict) else amount
+        unit = graph.first(amount, "unit") if isinstance(amount, dict) else graph.first(detail, "currency")
+        code = (_tail(concept_id(unit)) or (unit if isinstance(unit, str) else "") or "").upper()
+        number = _number(value)
+        label = text_of(detail.get("preflabel")) or text_of(detail.get("description"))
+        if number is None:
+            if label:
+                return {"price_raw": label}
+            continue
+        if number == 0:
+            return {"price_raw": f"{value} {code}".strip(), "price_amount": 0.0, "is_free": True}
+        if code and code != "XXX" and pycountry.currencies.get(alpha_3=code):
+            return {"price_raw": f"{value} {code}", "price_amount": number, "price_currency": code}
+        # an amount without a usable ISO 4217 currency (XXX = "no currency") is kept aside, not priced
+        return {"_price_unusable": f"{value} {code}".strip()}
+    return {}
+
+
+def _provider(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
+              issuer: Any) -> dict[str, Any]:
+    candidates = [*graph.all(opp, "providedby"), *graph.all(spec, "awardingopportunity", "awardingbody")]
+    for claim in claimed_by:
+        candidates += graph.all(claim, "awardedby", "awardingbody")
+    candidates += [graph.resolve(issuer)] if issuer else []
+    candidates += graph.all(opp, "publisher") + graph.all(spec, "publisher")
+    for org in candidates:
+        found = organisation(graph, org)
+        if found.get("name"):
+            return found
+    return {}
+
+
+def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
+               issuer: Any) -> dict[str, Any]:
+    main = opp if opp is not None else spec
+    titles = lang_map(main.get("title")) or lang_map(spec.get("title") if spec else None)
+    title, title_lang = pick(titles)
+    descriptions = lang_map(main.get("description")) or lang_map(spec.get("description") if spec else None)
+    description, _ = pick(descriptions)
+    summary = text_of(graph.first(spec, "learningoutcomesummary"))
+    provider = _provider(graph, opp, spec, claimed_by, issuer)
+    credit = _credit(graph, spec)
+    eqf = _eqf(graph, spec)
+    languages = [c for c in (language_alpha2(concept_id(v)) for v in graph.all(spec, "language")) if c]
+    if not languages:
+        languages = [c for c in (language_alpha2(concept_id(v))
+                                 for v in graph.all(opp, "learningactivityspecification", "language")) if c]
+    modes = _modes(graph, opp, spec)
+    volume = graph.first(spec, "volumeoflearning")
+    volume = volume if isinstance(volume, str) else None
+    hours = _iso_hours(volume)
+    assessments = [a for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
+                   if isinstance(a, dict)]
+    assessment_titles = [text_of(a.get("title")) or text_of(graph.first(a, "specifiedby", "title"))
+                         for a in assessments]
+    id_checks = [concept_label(v) for a in assessments for v in graph.all(a, "idverification")
+                 + graph.all(a, "supervisionverification")]
+    price = _price(graph, opp)
+    temporal = graph.first(opp, "temporal")
+    runs = [run(None, temporal.get("startdate"), temporal.get("enddate"))] if isinstance(temporal, dict) else []
+    homepage = graph.first(main, "homepage") or graph.first(spec, "homepage") or graph.first(main, "landingpage")
+    url = homepage.get("contenturl") if isinstance(homepage, dict) else None
+    types = [concept_label(t) for t in graph.all(main, "dctype") if isinstance(t, dict)]
+    subjects = [concept_label(s) or _tail(concept_id(s)) for s in graph.all(spec, "iscedfcode")
+                + graph.all(spec, "thematicarea") + graph.all(spec, "educationsubject")]
+    quality = [text_of(a.get("title")) for a in graph.all(spec, "accreditation") if isinstance(a, dict)]
+    entry = text_of(graph.first(spec, "entryrequirement")) or text_of(graph.first(opp, "admissionprocedure"))
+    return {
+        "source_id": main.get("id"),
+        "url": url if isinstance(url, str) else None,
+        "title": title,
+        "title_lang": title_lang,
+        "titles": {k: v for k, v in titles.items() if k},
+        "description": description or summary,
+        "provider": provider.get("name"),
+        "provider_url": provider.get("url"),
+        # absent (not None) when the data names no country, so the registry entry's country can fill it
+        **({"country": provider["country"]} if provider.get("country") else {}),
+        "languages": languages,
+        "learning_outcomes": _outcomes(graph, spec),
+        "ects": credit.get("ects"),
+        "eqf_level": eqf,
+        "eqf_flag": "given" if eqf else None,
+        "level_raw": concept_label(graph.first(spec, "educationlevel")) or concept_label(graph.first(spec, "nqflevel")),
+        "assessment": "; ".join(t for t in assessment_titles if t) or None,
+        "participation_raw": ", ".join(modes) or None,
+        "prerequisites": entry,
+        "supervision_identity_check": "; ".join(t for t in id_checks if t) or None,
+        "quality_assurance": "; ".join(q for q in quality if q) or None,
+        "workload_raw": None if hours else volume,
+        "workload_hours_min": hours,
+        "workload_hours_max": hours,
+        "duration_raw": graph.first(opp, "duration") if isinstance(graph.first(opp, "duration"), str) else None,
+        "runs": [r for r in runs if r],
+        "subjects": list(dict.fromkeys(s for s in subjects if s)),
+        "certificate_type": next((t for t in types if t), None),
+        "part_of": [p.get("id") for p in graph.all(main, "ispartof") if isinstance(p, dict) and p.get("id")],
+        **{k: v for k, v in price.items() if not k.startswith("_")},
+        "extras": {
+            "price_unusable": price.get("_price_unusable"),
+            "elm_type": sorted(types_of(main)),
+            "specification_id": spec.get("id") if spec else None,
+            "learning_outcome_summary": summary,
+            "credit_points": credit["credit_points"],
+            "volume_of_learning": volume,
+            "maximum_duration": graph.first(spec, "maximumduration")
+            if isinstance(graph.first(spec, "maximumduration"), str) else None,
+            "learning_setting": concept_label(graph.first(spec, "learningsetting"))
+            or concept_id(graph.first(spec, "learningsetting")),
+            "mode_uris": [concept_id(m) for m in graph.all(opp, "mode") + graph.all(spec, "mode") if concept_id(m)],
+            "type_uris": [concept_id(t) for t in graph.all(main, "dctype") if concept_id(t)],
+            "eqf_uri": concept_id(graph.first(spec, "eqflevel")),
+            "nqf_levels": [concept_label(n) or concept_id(n) for n in graph.all(spec, "nqflevel")],
+            "isced_f": [concept_id(s) for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea")
+                        if concept_id(s)],
+            "is_partial_qualification": spec.get("ispartialqualification") if spec else None,
+            "has_part": [p.get("id") for p in graph.all(main, "haspart") if isinstance(p, dict)],
+            "application_deadlines": [d for d in (to_date(v) for v in graph.all(opp, "applicationdeadline")) if d],
+            "descriptions": {k: v for k, v in descriptions.items() if k},
+            "provider_country_from": "elm address or registration" if provider.get("country") else None,
+        },
+    }
+
+
+def _load(body: bytes) -> tuple[list[Any], Any]:
+    """Neutral roots and the credential issuer (if any) from JSON-LD or LOQ XML bytes."""
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        try:
+            data = json.loads(body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ParseError(f"elm json-ld: malformed JSON ({exc})".split("\n")[0]) from None
+        neutral = _from_json(data)
+        roots = neutral if isinstance(neutral, list) else [neutral]
+        roots = [g for r in roots for g in ((r.get("@graph") or r.get("graph") or [r]) if isinstance(r, dict) else [r])]
+        roots = [g for r in roots for g in (r if isinstance(r, list) else [r])]
+        issuer = next((r.get("issuer") for r in roots if isinstance(r, dict) and r.get("issuer")), None)
+        return roots, issuer
+    root = load_xml(body, "elm loq xml")
+    return [_from_xml(root)], None
+
+
+def parse(body: bytes, url: str) -> Page:
+    roots, issuer = _load(body)
+    graph = Graph(roots)
+    nodes = list(graph.by_id.values())
+    page = Page()
+    opportunities = [n for n in nodes if types_of(n) & OPPORTUNITY]
+    specs = [n for n in nodes if types_of(n) & SPECS]
+    if not opportunities and not specs:
+        if not any(types_of(n) for n in nodes) and not graph.roots:
+            raise ParseError("elm: empty document")
+        raise ParseError("elm: no learning opportunity, qualification or learning achievement specification found")
+    # who claims (is specified by) each specification: the awarding process of a credential hangs there
+    claimed: dict[str, list[Node]] = {}
+    for node in _walk(graph.roots):
+        for target in graph.all(node, "specifiedby"):
+            if isinstance(target, dict) and target.get("id"):
+                claimed.setdefault(target["id"], []).append(node)
+    pairs: list[tuple[Node | None, Node | None]] = []
+    if opportunities:
+        for opp in opportunities:
+            spec = next((s for s in graph.all(opp, "learningachievementspecification") + graph.all(opp, "specifiedby")
+                         if isinstance(s, dict) and types_of(s) & SPECS), None)
+            pairs.append((opp, spec))
+    else:
+        parts = {p.get("id") for s in specs for p in graph.all(s, "haspart") if isinstance(p, dict)}
+        pairs = [(None, s) for s in specs if s.get("id") not in parts] or [(None, s) for s in specs]
+    seen: set[str] = set()
+    for opp, spec in pairs:
+        main = opp if opp is not None else spec
+        sid = main.get("id") if main else None
+        if not sid:
+            page.rejects.append(Reject(SOURCE, None, "source_id: learning opportunity without id"))
+            continue
+        if sid in seen:
+            page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate id in one document"))
+            continue
+        seen.add(sid)
+        try:
+            item = offer_item(graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            page.rejects.append(Reject(SOURCE, sid, f"record: unreadable ({type(exc).__name__}: {exc})"))
+            continue
+        if not item["languages"]:
+            page.stats["elm/missing_language"] = page.stats.get("elm/missing_language", 0) + 1
+        page.items.append(item)
+    page.stats["elm/offers"] = len(page.items)
+    return page
