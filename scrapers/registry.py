@@ -101,3 +101,18 @@ def get_source(name: str) -> Source:
     except KeyError:
         known = ", ".join(sorted(registry()))
         raise RegistryError(f"unknown source {name!r}; known sources: {known}") from None
+
+
+def _cell(value: object) -> str:
+    return str(value if value not in (None, "") else "—").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(sources: dict[str, Source] | None = None) -> str:
+    """The README's source table, generated from the registry so the two never disagree."""
+    rows = ["| Source | Type | Provider | Country | Alliance | Access | Schedule | Enabled | Terms | robots.txt |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for src in (sources or registry()).values():
+        rows.append("| " + " | ".join(_cell(v) for v in (
+            f"`{src.name}`", src.type, f"[{src.provider}]({src.base_url})", src.country, src.alliance, src.access,
+            f"`{src.schedule}`", "yes" if src.enabled else "no", src.terms, src.robots)) + " |")
+    return "\n".join(rows)
