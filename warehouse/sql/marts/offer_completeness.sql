@@ -1,0 +1,90 @@
+-- which of the eu micro-credential standard elements each offer carries (council recommendation 2022, annex i),
+-- and a score: the share of the nine required elements present. prerequisites and stackability are optional
+-- elements, counted separately. one row per (source, source_id) of the current offers.
+create or replace table offer_completeness as
+with elements as (
+    select
+        o.source,
+        o.source_id,
+        o.provider,
+        o.country,
+        o.status,
+        o.title is not null and o.title <> '' as has_title,
+        o.provider is not null and o.provider <> '' as has_awarding_body,
+        o.country is not null as has_country,
+        coalesce(o.n_learning_outcomes, 0) > 0 as has_learning_outcomes,
+        o.ects is not null or o.workload_hours_min is not null as has_workload,
+        o.eqf_level is not null as has_eqf_level,
+        o.assessment is not null and o.assessment <> '' as has_assessment,
+        o.participation_form is not null as has_participation_form,
+        o.quality_assurance is not null and o.quality_assurance <> '' as has_quality_assurance,
+        o.prerequisites is not null and o.prerequisites <> '' as has_prerequisites,
+        (o.stackability is not null and o.stackability <> '') or coalesce(len(o.part_of), 0) > 0 as has_stackability
+    from offers o
+)
+select
+    *,
+    (has_title::int + has_awarding_body::int + has_country::int + has_learning_outcomes::int + has_workload::int
+        + has_eqf_level::int + has_assessment::int + has_participation_form::int + has_quality_assurance::int
+    ) as required_present,
+    9 as required_total,
+    round((has_title::int + has_awarding_body::int + has_country::int + has_learning_outcomes::int
+        + has_workload::int + has_eqf_level::int + has_assessment::int + has_participation_form::int
+        + has_quality_assurance::int) / 9.0, 3) as completeness_score,
+    has_prerequisites::int + has_stackability::int as optional_present
+from elements;
+
+-- the same, aggregated: average score and the share of offers carrying each element.
+create or replace macro completeness_share(flag) as round(avg(flag::int), 3);
+
+create or replace view offer_completeness_by_source as
+select
+    source,
+    count(*) as offers,
+    round(avg(completeness_score), 3) as avg_score,
+    completeness_share(has_title) as share_title,
+    completeness_share(has_awarding_body) as share_awarding_body,
+    completeness_share(has_country) as share_country,
+    completeness_share(has_learning_outcomes) as share_learning_outcomes,
+    completeness_share(has_workload) as share_workload,
+    completeness_share(has_eqf_level) as share_eqf_level,
+    completeness_share(has_assessment) as share_assessment,
+    completeness_share(has_participation_form) as share_participation_form,
+    completeness_share(has_quality_assurance) as share_quality_assurance,
+    completeness_share(has_prerequisites) as share_prerequisites,
+    completeness_share(has_stackability) as share_stackability
+from offer_completeness
+where status = 'active'
+group by source;
+
+create or replace view offer_completeness_by_provider as
+select
+    coalesce(provider, '(unknown)') as provider,
+    count(*) as offers,
+    count(distinct source) as sources,
+    round(avg(completeness_score), 3) as avg_score,
+    completeness_share(has_learning_outcomes) as share_learning_outcomes,
+    completeness_share(has_workload) as share_workload,
+    completeness_share(has_eqf_level) as share_eqf_level,
+    completeness_share(has_assessment) as share_assessment,
+    completeness_share(has_participation_form) as share_participation_form,
+    completeness_share(has_quality_assurance) as share_quality_assurance
+from offer_completeness
+where status = 'active'
+group by all;
+
+create or replace view offer_completeness_by_country as
+select
+    coalesce(country, '(unknown)') as country,
+    count(*) as offers,
+    count(distinct provider) as providers,
+    round(avg(completeness_score), 3) as avg_score,
+    completeness_share(has_learning_outcomes) as share_learning_outcomes,
+    completeness_share(has_workload) as share_workload,
+    completeness_share(has_eqf_level) as share_eqf_level,
+    completeness_share(has_assessment) as share_assessment,
+    completeness_share(has_participation_form) as share_participation_form,
+    completeness_share(has_quality_assurance) as share_quality_assurance
+from offer_completeness
+where status = 'active'
+group by all;
