@@ -150,6 +150,56 @@ def dictionary(fmt: str) -> None:
         click.echo(dictionary_markdown(con) if fmt == "markdown" else json.dumps(data_dictionary(con), indent=2))
 
 
+# ------------------------------------------------------------------------------------------- export
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonld"]), default="parquet",
+              show_default=True, help="Tables as Parquet or CSV, or the offers as ELM JSON-LD.")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder of the release (must not exist yet).")
+@click.option("--where", default=None, help="SQL predicate on offers, e.g. \"country = 'DK'\".")
+@click.option("--force", is_flag=True, help="Replace an earlier release in --out.")
+@click.option("--verify", "verify_dir", type=click.Path(path_type=Path), default=None,
+              help="Re-check the checksums of the release in this folder instead of exporting.")
+def export(fmt: str, out: Path | None, where: str | None, force: bool, verify_dir: Path | None) -> None:
+    """Write a dataset release: tables, manifest.json with checksums, data dictionary and CITATION.cff."""
+    from pipelines.release import ReleaseError
+    from pipelines.release.export import export_release, verify_release
+
+    try:
+        if verify_dir is not None:
+            manifest, problems = verify_release(verify_dir)
+            for problem in problems:
+                click.echo(problem)
+            click.echo(f"{verify_dir}: {len(manifest['files'])} files, "
+                       f"{'FAILED' if problems else 'verified'} ({manifest.get('dataset_version')})")
+            sys.exit(1 if problems else 0)
+        if out is None:
+            fail("--out DIR is required (or --verify DIR)")
+        manifest = export_release(out, fmt=fmt, where=where, force=force)
+    except ReleaseError as exc:
+        fail(str(exc))
+    for table in manifest["tables"]:
+        click.echo(f"  {table['name']:28} {table['rows']:>8} rows  {table['file']}")
+    click.echo(f"wrote release {manifest['dataset_version']} ({fmt}) to {out}")
+
+
+# ------------------------------------------------------------------------------------------- report
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="HTML file to write, e.g. report.html.")
+def report(out: Path) -> None:
+    """Write a self-contained HTML report with charts, each followed by the query behind it."""
+    from pipelines.release import ReleaseError
+    from pipelines.release.report import build_report
+
+    try:
+        result = build_report(out)
+    except ReleaseError as exc:
+        fail(str(exc))
+    for name, note in result["not_drawn"].items():
+        click.echo(f"  {name}: {note}", err=True)
+    click.echo(f"wrote report to {out} ({len(result['drawn'])} charts drawn, {len(result['not_drawn'])} not)")
+
+
 # ------------------------------------------------------------------------------------------- schema
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "models" / "offer.schema.json",
