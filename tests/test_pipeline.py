@@ -196,3 +196,11 @@ def test_readme_example_queries_run_as_written(built):
                 con.execute(statement.query).fetchall()
     finally:
         con.close()
+
+
+def test_every_offer_field_has_a_warehouse_column(built):
+    from models.offer import Offer
+
+    columns = {r[0] for r in q("select column_name from duckdb_columns() where table_name = 'offers'", built["path"])}
+    nested = {"learning_outcomes", "provenance"}  # unnested into learning_outcomes / flattened into columns
+    assert set(Offer.model_fields) - nested - columns == set()
