@@ -204,3 +204,12 @@ def test_every_offer_field_has_a_warehouse_column(built):
     columns = {r[0] for r in q("select column_name from duckdb_columns() where table_name = 'offers'", built["path"])}
     nested = {"learning_outcomes", "provenance"}  # unnested into learning_outcomes / flattened into columns
     assert set(Offer.model_fields) - nested - columns == set()
+
+
+def test_quality_marts_answer_and_link_the_same_course_in_two_sources(built):
+    clusters = q("select c1.source, c2.source from offer_clusters c1 join offer_clusters c2 using (cluster_id) "
+                 "where c1.source = 'dtu' and c1.source_id = '02950' and c2.source <> 'dtu'", built["path"])
+    assert clusters == [("dtu", "euroteq")]
+    assert q("select count(*) from offer_completeness", built["path"])[0][0] == q(
+        "select count(*) from offers", built["path"])[0][0]
+    assert q("select count(*) from euroteq_eligibility", built["path"])[0][0] > 0

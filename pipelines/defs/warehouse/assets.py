@@ -67,9 +67,11 @@ def offer_search(warehouse: WarehouseResource) -> MaterializeResult:
 
 # Views for analysts read many tables: they come last, and leave the data dictionary as DuckDB comments.
 ANALYST_VIEW_FILES = ["views/offers_overview.sql"]
+ANALYST_VIEW_DEPS = ["offer_completeness", "euroteq_eligibility", "cluster_best"]
 
 
-@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes, offer_search], kinds={"duckdb"},
+@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes, offer_search, *ANALYST_VIEW_DEPS],
+       kinds={"duckdb"},
        description="Documented analyst views, and the data dictionary stored as comments on every table/column.")
 def analyst_views(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
