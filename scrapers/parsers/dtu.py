@@ -79,6 +79,21 @@ def _pick(texts: dict[str, str]) -> tuple[str | None, str | None]:
     return None, None
 
 
+# DTU teaching periods: E/F + block (E1A ... F5B) are 13-week semester modules; January, June, July and August
+# are three-week intensive periods.
+_SEMESTER_BLOCK = re.compile(r"^[EF][1-7][AB]?$")
+_THREE_WEEK = {"january", "june", "july", "august", "3-uger", "3 weeks"}
+
+
+def _teaching_weeks(schedule_keys: list[str]) -> float | None:
+    """Teaching weeks from the schedule keys; None when the keys say nothing about length."""
+    if any(k.lower() in _THREE_WEEK for k in schedule_keys):
+        return 3.0
+    if any(_SEMESTER_BLOCK.match(k) for k in schedule_keys):
+        return 13.0
+    return None
+
+
 def _attr(node: etree._Element, path: str, attr: str) -> str | None:
     found = node.find(path)
     return found.get(attr) if found is not None else None
@@ -163,7 +178,8 @@ def course_item(course: etree._Element) -> dict[str, Any]:
 
     schedules = [s.get("ScheduleKey") for s in course.findall("Class_Schedule/Schedule") if s.get("ScheduleKey")]
     schedule_notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
-    duration = (course.findtext("Course_Duration/Exact") or "").strip() or None
+    duration_code = (course.findtext("Course_Duration/Exact") or "").strip() or None
+    weeks = _teaching_weeks(schedules)
     location = _attr(course, "Location", "Key")
     types = [t.get("OfferedAsACourseOfTypeKey") for t in course.iter("OfferedAsACourseOfType")
              if t.get("OfferedAsACourseOfTypeKey")]
@@ -201,11 +217,14 @@ def course_item(course: etree._Element) -> dict[str, Any]:
         "quality_assurance": "Accredited Danish university" + (
             ("; external examiner" if evaluation == "GLOB_EXTERN" else "; internal examiner") if evaluation else ""),
         "prerequisites": prerequisites,
-        "duration_raw": duration,
+        "duration_raw": f"{weeks:g} weeks ({'/'.join(schedules)})" if weeks else None,
+        "duration_weeks": weeks,
         "runs": [{"schedule": s} for s in schedules],
         "certificate_type": "course diploma (ECTS transcript)",
         "extras": {
             "volume": course.get("Volume"),
+            # DTU's own code (P2M, P6M, ...): not an ISO 8601 length (P2M is used for three-week courses)
+            "course_duration_code": duration_code,
             "last_updated": course.get("LastUpdated"),
             "programme_level": level_key,
             "descriptions": descriptions,

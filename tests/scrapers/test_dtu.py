@@ -126,3 +126,11 @@ def test_snapshot_crawl_polite_settings_and_stats(snapshot_run):
     assert run["summary"]["status"] == "ok"
     assert sorted(o["source_id"] for o in run["offers"]) == ["02950", "02951", "41998", "41999"]
     assert run["stats"]["dtu/course_not_published"] == 1 and run["stats"]["dtu/duplicate_codes_listed"] == 1
+
+
+def test_duration_comes_from_the_teaching_period_not_the_duration_code():
+    from scrapers.parsers.dtu import _teaching_weeks
+
+    assert _teaching_weeks(["January"]) == 3.0
+    assert _teaching_weeks(["E2B"]) == 13.0 and _teaching_weeks(["F5"]) == 13.0
+    assert _teaching_weeks(["DTU_DecideWithTeacher"]) is None
