@@ -123,13 +123,30 @@ def run(live: bool, sources: tuple[str, ...], no_harvest: bool, wait: float) -> 
 
 
 # ------------------------------------------------------------------------------------------ sources
+README_MARKERS = ("<!-- sources:start -->", "<!-- sources:end -->")
+
+
+def readme_with_sources(readme: str, table: str) -> str:
+    """README text with the generated source table between its markers."""
+    start, end = README_MARKERS
+    head, _, rest = readme.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{table.strip()}\n{end}{tail}"
+
+
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print the README's source table.")
-def sources(markdown: bool) -> None:
+@click.option("--update-readme", is_flag=True, help="Regenerate the source table in README.md.")
+def sources(markdown: bool, update_readme: bool) -> None:
     """List the sources in the registry (scrapers/sources.yaml)."""
     from scrapers import registry as reg
 
-    if markdown and hasattr(reg, "markdown_table"):
+    if update_readme:
+        path = REPO_ROOT / "README.md"
+        path.write_text(readme_with_sources(path.read_text(encoding="utf-8"), reg.markdown_table()), encoding="utf-8")
+        click.echo(f"updated the source table in {path}", err=True)
+        return
+    if markdown:
         click.echo(reg.markdown_table())
         return
     for src in reg.registry().values():

@@ -51,3 +51,11 @@ def test_flags_travel_with_their_values():
 def test_runs_must_not_end_before_they_start():
     with pytest.raises(ValidationError, match="before it starts"):
         offer(runs=[{"start_date": "2026-03-01", "end_date": "2026-02-01"}])
+
+
+def test_readme_source_table_is_generated_from_the_registry():
+    from pipelines.cli import readme_with_sources
+    from scrapers.registry import markdown_table
+
+    readme = (REPO / "README.md").read_text()
+    assert readme_with_sources(readme, markdown_table()) == readme, "run `mcatlas sources --update-readme`"
