@@ -1,0 +1,145 @@
+"""The embedding index of ESCO skills: every preferred and alternative label embedded on its own.
+
+A skill scores as its best-matching label, so "JavaScript" finds the skill whatever label a text uses. The index
+is built once per (model, ESCO release) and cached under `$MCATLAS_DATA_DIR/cache/skills/index/`; the file
+records the model and release it was built with, and a file that does not match is rebuilt, never reused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.skills.embed import Encoder
+from models.skills.esco import EscoRelease, cache_dir
+
+INDEX_FORMAT = 1
+log = logging.getLogger("mcatlas.skills")
+WORD_RE = re.compile(r"[\w+#]+(?:[.'/-][\w+#]+)*")
+
+
+class IndexCacheError(RuntimeError):
+    pass
+
+
+def normalise(text: str) -> str:
+    """Case-folded words joined by one space: the key of the exact-label lexicon."""
+    return " ".join(WORD_RE.findall(text.casefold()))
+
+
+@dataclass
+class SkillIndex:
+    esco_version: str
+    esco_fingerprint: str
+    model_id: str
+    uris: list[str]
+    labels: list[str]                 # preferred label per skill
+    emb: np.ndarray                   # (n_labels, dim) float32, rows grouped by skill, preferred label first
+    starts: np.ndarray                # first row of each skill in `emb`
+    label_count: np.ndarray           # rows per skill
+    lexicon: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.uris)), self.label_count)
+
+    def meta(self) -> dict[str, object]:
+        return {"format": INDEX_FORMAT, "esco_version": self.esco_version, "esco_fingerprint": self.esco_fingerprint,
+                "model_id": self.model_id, "skills": len(self.uris), "label_rows": int(self.emb.shape[0])}
+
+
+def label_rows(release: EscoRelease) -> tuple[list[str], np.ndarray]:
+    """All labels in skill order (preferred first) and the number of labels of each skill."""
+    texts: list[str] = []
+    counts = []
+    for s in release.skills:
+        rows = [s.label, *[a for a in s.alt_labels if a.casefold() != s.label.casefold()]]
+        texts.extend(rows)
+        counts.append(len(rows))
+    return texts, np.array(counts, dtype=np.int64)
+
+
+def build_lexicon(release: EscoRelease) -> dict[str, list[int]]:
+    """Normalised label -> skills, for exact mentions ("SQL", "Java"); labels of one or two letters are left out."""
+    lex: dict[str, list[int]] = {}
+    for i, s in enumerate(release.skills):
+        for label in (s.label, *s.alt_labels):
+            key = normalise(label)
+            if len(key) >= 2 and (not lex.get(key) or lex[key][-1] != i):
+                lex.setdefault(key, []).append(i)
+    return lex
+
+
+def build(release: EscoRelease, encoder: Encoder, progress: bool = False) -> SkillIndex:
+    texts, counts = label_rows(release)
+    t0 = time.monotonic()
+    chunks = []
+    step = 8192
+    for start in range(0, len(texts), step):
+        chunks.append(encoder.encode(texts[start:start + step]))
+        if progress:
+            log.info("embedded %d/%d ESCO labels (%.0f s)", min(start + step, len(texts)), len(texts),
+                     time.monotonic() - t0)
+    emb = np.concatenate(chunks) if chunks else np.zeros((0, 384), np.float32)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return SkillIndex(release.version, release.fingerprint, encoder.model_id, [s.uri for s in release.skills],
+                      [s.label for s in release.skills], emb, starts, counts, build_lexicon(release))
+
+
+def cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9.+-]+", "_", encoder.model_id)
+    return (root or cache_dir()) / "index" / f"{safe}__esco-{release.version}-{release.fingerprint}.npz"
+
+
+def save(index: SkillIndex, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+    np.savez(tmp, emb=index.emb.astype(np.float16), counts=index.label_count,
+             meta=np.array(json.dumps(index.meta())))
+    os.replace(tmp, path)
+
+
+def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
+    """Load a cached index; IndexCacheError (one line) if it was built with another model or release."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta.get("format") != INDEX_FORMAT:
+                raise IndexCacheError(f"{path.name}: index format {meta.get('format')}, expected {INDEX_FORMAT}")
+            if meta.get("model_id") != model_id:
+                raise IndexCacheError(f"{path.name} was built with model {meta.get('model_id')}, "
+                                      f"this run uses {model_id}")
+            if (meta.get("esco_version"), meta.get("esco_fingerprint")) != (release.version, release.fingerprint):
+                raise IndexCacheError(f"{path.name} was built for ESCO {meta.get('esco_version')} "
+                                      f"({meta.get('esco_fingerprint')}), the loaded release is {release.version} "
+                                      f"({release.fingerprint})")
+            emb = z["emb"].astype(np.float32)
+            counts = z["counts"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexCacheError(f"{path.name}: unreadable index cache ({exc})") from None
+    if len(counts) != len(release.skills) or int(counts.sum()) != emb.shape[0]:
+        raise IndexCacheError(f"{path.name}: {len(counts)} skills / {emb.shape[0]} rows do not match the release")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return SkillIndex(release.version, release.fingerprint, model_id, [s.uri for s in release.skills],
+                      [s.label for s in release.skills], emb, starts, counts, build_lexicon(release))
+
+
+def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: bool = True) -> SkillIndex:
+    """The cached index for this model and release, built (minutes on two cores) when missing or stale."""
+    path = cache_path(release, encoder, root)
+    if path.exists():
+        try:
+            return load(path, release, encoder.model_id)
+        except IndexCacheError as exc:
+            log.warning("ignoring stale skill index: %s; rebuilding", exc)
+    log.info("building the skill index for ESCO %s with %s (%s)", release.version, encoder.model_id, path)
+    index = build(release, encoder, progress=progress)
+    save(index, path)
+    return index

@@ -1,0 +1,221 @@
+"""Map the warehouse's learning outcomes to ESCO skills, incrementally, into DuckDB.
+
+Matches are cached per (sha1 of the mapped text, model, ESCO release, method): a re-run embeds only texts it has
+not seen with the same model and release, and a warm run is a join in SQL. `outcome_skills` is rebuilt from the
+cache on every run; analysts' verdicts in `skill_decisions` are read, never written, so they survive re-mapping.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from models.skills.esco import EscoRelease
+from models.skills.matcher import ACCEPT_THRESHOLD, METHOD, Matcher, OutcomeError, check_text
+
+log = logging.getLogger("mcatlas.skills")
+SQL_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "skills"
+TOP_K = 10
+BATCH = 512
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
+    """Run one of warehouse/sql/skills/*.sql, binding `$name` parameters that the statement uses."""
+    for statement in con.extract_statements((SQL_DIR / name).read_text(encoding="utf-8")):
+        text = statement.query
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in text}
+        con.execute(text, used) if used else con.execute(text)
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    run_sql(con, "skills_tables.sql")
+
+
+def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert many rows through a temporary CSV (no pandas/arrow needed, far faster than executemany)."""
+    if not rows:
+        return
+    fd, name = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(columns)
+            w.writerows(rows)
+        cols = ", ".join(columns)
+        con.execute(f"insert into {table} ({cols}) select {cols} from read_csv(?, header = true, all_varchar = true, "
+                    f"quote = '\"', escape = '\"', nullstr = '\\N')", [name])
+    finally:
+        os.unlink(name)
+
+
+def load_release(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> int:
+    """Write the release into esco_* tables (replacing that version) and mark it active."""
+    ensure_tables(con)
+    broader: dict[str, list[str]] = {}
+    for a, b in release.broader:
+        broader.setdefault(a, []).append(b)
+    colls = release.collections_of()
+    con.execute("begin transaction")
+    try:
+        for table in ("esco_skills", "esco_skill_groups", "esco_skill_broader"):
+            con.execute(f"delete from {table} where esco_version = ?", [release.version])
+        sep = "\x1f"
+        rows = [(release.version, s.uri, s.label, sep.join(s.alt_labels), s.skill_type, s.reuse_level, s.description,
+                 sep.join(broader.get(s.uri, [])), sep.join(colls.get(s.uri, []))) for s in release.skills]
+        con.execute("create or replace temp table _esco_in (v varchar, uri varchar, label varchar, alts varchar, "
+                    "type varchar, reuse varchar, descr varchar, broader varchar, colls varchar)")
+        _bulk_insert(con, "_esco_in", ["v", "uri", "label", "alts", "type", "reuse", "descr", "broader", "colls"], rows)
+        con.execute(
+            "insert into esco_skills select v, uri, label, "
+            "case when alts = '' or alts is null then [] else string_split(alts, chr(31)) end, "
+            "nullif(type, ''), nullif(reuse, ''), nullif(descr, ''), "
+            "case when broader = '' or broader is null then [] else string_split(broader, chr(31)) end, "
+            "case when colls = '' or colls is null then [] else string_split(colls, chr(31)) end from _esco_in"
+        )
+        con.executemany("insert into esco_skill_groups values (?, ?, ?, ?, ?)",
+                        [(release.version, g["uri"], g["label"], g["code"], g["level"]) for g in release.groups])
+        con.execute("create or replace temp table _broader_in (v varchar, a varchar, b varchar)")
+        _bulk_insert(con, "_broader_in", ["v", "a", "b"], [(release.version, a, b) for a, b in release.broader])
+        con.execute("insert into esco_skill_broader select distinct v, a, b from _broader_in")
+        con.execute("update esco_releases set active = false")
+        con.execute("delete from esco_releases where esco_version = ?", [release.version])
+        con.execute("insert into esco_releases values (?, ?, ?, ?, ?, true)",
+                    [release.version, release.fingerprint, release.source, len(release.skills),
+                     datetime.now(UTC).replace(tzinfo=None)])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(release.skills)
+
+
+def _prepare_todo(con: duckdb.DuckDBPyConnection) -> None:
+    """Which text of each outcome is mapped: its own if English (or unknown), else the source's English text."""
+    con.execute("""
+        create or replace temp table _todo as
+        select
+            outcome_id,
+            lang,
+            case when coalesce(lower(lang), 'en') = 'en' then text
+                 when nullif(trim(text_en), '') is not null then text_en end as map_text,
+            case when coalesce(lower(lang), 'en') = 'en' then 'text'
+                 when nullif(trim(text_en), '') is not null then 'text_en' end as mapped_from
+        from learning_outcomes
+    """)
+    con.execute("alter table _todo add column text_hash varchar")
+    con.execute("update _todo set text_hash = sha1(map_text) where map_text is not null")
+
+
+def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str,
+                 matcher: Callable[[], Matcher], top_k: int = TOP_K,
+                 threshold: float = ACCEPT_THRESHOLD) -> dict[str, Any]:
+    """Map every outcome; embed only texts missing from the cache. `matcher` is called only when needed."""
+    ensure_tables(con)
+    t0 = time.perf_counter()
+    _prepare_todo(con)
+    key = {"model": model_id, "v": release.version, "fp": release.fingerprint, "method": METHOD}
+    missing = con.execute("""
+        select text_hash, any_value(map_text) from _todo t
+        where map_text is not null and not exists (
+            select 1 from skill_match_cache c where c.text_hash = t.text_hash and c.model = $model
+              and c.esco_version = $v and c.esco_fingerprint = $fp and c.method = $method)
+        group by text_hash
+    """, key).fetchall()
+    embedded = problems = 0
+    if missing:
+        m = matcher()
+        if m.index.model_id != model_id or m.index.esco_fingerprint != release.fingerprint:
+            raise ValueError(f"matcher is for {m.index.model_id} / {m.index.esco_version}, not {model_id} / "
+                             f"{release.version}")
+        for b in range(0, len(missing), BATCH):
+            batch = missing[b:b + BATCH]
+            rows: list[tuple] = []
+            ok: list[tuple[str, str]] = []
+            for text_hash, text in batch:
+                try:
+                    ok.append((text_hash, check_text(text)))
+                except OutcomeError as exc:
+                    rows.append((text_hash, model_id, release.version, release.fingerprint, METHOD, 0, "\\N", "\\N",
+                                 str(exc)))
+                    problems += 1
+            ranked = m.rank([t for _, t in ok], top_k) if ok else []
+            for (text_hash, _), matches in zip(ok, ranked, strict=True):
+                for r, match in enumerate(matches, start=1):
+                    rows.append((text_hash, model_id, release.version, release.fingerprint, METHOD, r, match.uri,
+                                 match.score, "\\N"))
+            _bulk_insert(con, "skill_match_cache", ["text_hash", "model", "esco_version", "esco_fingerprint", "method",
+                                                    "rank", "skill_uri", "score", "problem"], rows)
+            embedded += len(ok)
+            log.info("mapped %d/%d new outcome texts", min(b + BATCH, len(missing)), len(missing))
+    t1 = time.perf_counter()
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from outcome_skills")
+        con.execute("""
+            insert into outcome_skills
+            select t.outcome_id, c.skill_uri, c.rank, c.score,
+                   (c.score >= $threshold and coalesce(d.decision, '') <> 'rejected')
+                       or coalesce(d.decision = 'accepted', false),
+                   d.decision, c.method, c.model, c.esco_version, t.mapped_from
+            from _todo t
+            join skill_match_cache c on c.text_hash = t.text_hash and c.model = $model and c.esco_version = $v
+                 and c.esco_fingerprint = $fp and c.method = $method and c.rank > 0
+            left join skill_decisions d on d.outcome_id = t.outcome_id and d.skill_uri = c.skill_uri
+        """, {**key, "threshold": threshold})
+        con.execute("""
+            insert into outcome_skills
+            select d.outcome_id, d.skill_uri, 0, null, true, 'accepted', 'analyst', $model, $v, t.mapped_from
+            from skill_decisions d join _todo t using (outcome_id)
+            where d.decision = 'accepted'
+              and not exists (select 1 from outcome_skills o where o.outcome_id = d.outcome_id
+                              and o.skill_uri = d.skill_uri)
+        """, {"model": model_id, "v": release.version})
+        con.execute("delete from outcome_skill_status")
+        con.execute("""
+            insert into outcome_skill_status
+            select t.outcome_id, t.lang,
+                   case when t.map_text is null then 'not_mapped_language'
+                        when p.problem is not null then 'invalid' else 'mapped' end,
+                   case when t.map_text is null then 'no English text for language ' || coalesce(t.lang, '?')
+                        else p.problem end,
+                   t.mapped_from, $model, $v
+            from _todo t
+            left join skill_match_cache p on p.text_hash = t.text_hash and p.model = $model and p.esco_version = $v
+                 and p.esco_fingerprint = $fp and p.method = $method and p.rank = 0
+        """, key)
+        run_sql(con, "build_offer_skills.sql")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    t2 = time.perf_counter()
+    outcomes = con.execute("select count(*) from _todo").fetchone()[0]
+    return {
+        "outcomes": outcomes, "texts_embedded": embedded, "texts_invalid": problems,
+        "texts_from_cache": outcomes - embedded - problems, "match_rows": con.execute(
+            "select count(*) from outcome_skills").fetchone()[0],
+        "embed_seconds": round(t1 - t0, 3), "write_seconds": round(t2 - t1, 3), "seconds": round(t2 - t0, 3),
+        "model": model_id, "esco_version": release.version, "method": METHOD, "threshold": threshold,
+    }
+
+
+def coverage_by_language(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    rows = con.execute("""
+        select coalesce(lang, '?') as lang, count(*) as outcomes,
+               count(*) filter (where status = 'mapped') as mapped,
+               count(*) filter (where status = 'mapped' and mapped_from = 'text_en') as via_english_text,
+               count(*) filter (where status = 'not_mapped_language') as not_mapped_language,
+               count(*) filter (where status = 'invalid') as invalid
+        from outcome_skill_status group by 1 order by 2 desc, 1
+    """).fetchall()
+    cols = ["lang", "outcomes", "mapped", "via_english_text", "not_mapped_language", "invalid"]
+    return [dict(zip(cols, r, strict=True)) for r in rows]

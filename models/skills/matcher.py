@@ -1,0 +1,223 @@
+"""Rank ESCO skills for learning outcomes: contextual phrase embeddings, best label per skill, exact mentions.
+
+One forward pass of the encoder per outcome gives a vector for every word piece. The outcome's vector is their
+mean (what sentence-transformers computes), and every phrase of one to four words gets the mean of its own
+pieces: a phrase vector "in context", at no extra model cost. A skill scores
+
+    score = W_SENTENCE * cos(outcome, best label) + W_PHRASE * max over phrases cos(phrase, best label)
+            + W_LEXICAL * [a label of the skill occurs verbatim in the outcome]
+
+Phrases find the several skills a long outcome names; the exact mention rescues short names ("SQL", "Java") that
+embeddings rank poorly. Phrase scores are computed for the CANDIDATES skills nearest to the whole outcome plus
+the skills mentioned verbatim, which costs nothing measurable on the benchmark and keeps mapping fast.
+bench/results/skills_quality.json has the figures of every variant.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.skills.embed import MAX_SEQ_LENGTH, Encoder
+from models.skills.index import WORD_RE, SkillIndex, normalise
+
+METHOD = "ctxphrase-v1"
+W_SENTENCE, W_PHRASE, W_LEXICAL = 0.3, 0.7, 0.2
+MAX_PHRASE_WORDS = 4
+MAX_LEXICAL_WORDS = 6
+CANDIDATES = 500
+CHUNK_WORDS = 60              # a longer outcome is cut into sentences / windows of this many words
+MAX_CHARS = 20_000            # beyond this an "outcome" is a document, not an outcome
+# Score of the first gold skill at which half the benchmark's top-1 matches are right: see docs/skills.md.
+ACCEPT_THRESHOLD = 0.62
+STOPWORDS = frozenset("""a an and are as at be been being but by can could do does for from has have how i if in
+into is it its may more most must not of on or our such than that the their them then there these they this
+those to too us was we were what when where which while who will with within without would you your
+e.g i.e etc ability able using use used work working experience knowledge understanding skills skill strong good
+""".split())
+
+
+class OutcomeError(ValueError):
+    """An outcome that cannot be mapped; the message says why in one line."""
+
+
+@dataclass
+class Match:
+    uri: str
+    label: str
+    score: float
+
+
+def check_text(text: object) -> str:
+    """Clean one outcome or raise OutcomeError: empty, non-text (binary) or absurdly long input."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise OutcomeError("not UTF-8 text") from None
+    if not isinstance(text, str):
+        raise OutcomeError(f"not text ({type(text).__name__})")
+    if "\x00" in text or "\ufffd" in text:
+        raise OutcomeError("not text (binary bytes in the outcome)")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r")
+    if controls > max(2, len(text) // 20):
+        raise OutcomeError("not text (control characters in the outcome)")
+    clean = " ".join(text.split())
+    if not clean:
+        raise OutcomeError("empty outcome")
+    if not WORD_RE.search(clean):
+        raise OutcomeError("no words in the outcome")
+    if len(clean) > MAX_CHARS:
+        raise OutcomeError(f"outcome of {len(clean)} characters (more than {MAX_CHARS}); is this a whole document?")
+    return clean
+
+
+def chunks(text: str) -> list[str]:
+    """Sentences, and windows of CHUNK_WORDS words within long ones: each fits the encoder's input length."""
+    out: list[str] = []
+    for sentence in re.split(r"(?<=[.!?;])\s+|\s+[•·▪]\s*|\n", text):
+        words = sentence.split()
+        for start in range(0, len(words), CHUNK_WORDS):
+            piece = " ".join(words[start:start + CHUNK_WORDS])
+            if WORD_RE.search(piece):
+                out.append(piece)
+    return out or [text]
+
+
+class Matcher:
+    def __init__(self, index: SkillIndex, encoder: Encoder, candidates: int = CANDIDATES,
+                 phrases: bool = True, lexical: bool = True) -> None:
+        if index.model_id != encoder.model_id:
+            raise ValueError(f"index built with {index.model_id}, encoder is {encoder.model_id}")
+        self.index, self.encoder = index, encoder
+        self.candidates, self.phrases, self.lexical = candidates, phrases, lexical
+        self.owner = index.owner
+        self.emb_t = np.ascontiguousarray(index.emb.T)
+
+    @property
+    def method(self) -> str:
+        return METHOD + ("" if self.phrases else "-nophrase") + ("" if self.lexical else "-nolex")
+
+    # ------------------------------------------------------------------------------ encoder passes
+    def _encode_tokens(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text: word-piece vectors (n, d), their character offsets (n, 2), attention-mask row sums."""
+        import torch
+
+        model = self.encoder.model
+        tok, bert = model.tokenizer, model[0].auto_model
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(texts)
+        bs = self.encoder.batch_size
+        with torch.inference_mode():
+            for b in range(0, len(order), bs):
+                idx = order[b:b + bs]
+                enc = tok([texts[i] for i in idx], return_offsets_mapping=True, return_tensors="pt", padding=True,
+                          truncation=True, max_length=MAX_SEQ_LENGTH)
+                offsets = enc.pop("offset_mapping").numpy()
+                mask = enc["attention_mask"].numpy().astype(bool)
+                hidden = bert(**enc).last_hidden_state.float().numpy()
+                for row, i in enumerate(idx):
+                    keep = mask[row]
+                    out[i] = (hidden[row][keep], offsets[row][keep], keep)
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _phrase_vectors(text: str, hidden: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit sentence vector and unit vectors of every 1..4-word phrase that is not only stopwords."""
+        sent = hidden.mean(0)
+        sent = sent / (np.linalg.norm(sent) + 1e-9)
+        words = [(m.start(), m.end(), m.group(0).casefold()) for m in WORD_RE.finditer(text)]
+        if not words:
+            return sent, np.zeros((0, hidden.shape[1]), np.float32)
+        starts = np.array([w[0] for w in words])
+        piece_start = offsets[:, 0]
+        real = offsets[:, 1] > offsets[:, 0]
+        word_of = np.searchsorted(starts, piece_start, side="right") - 1
+        ends = np.array([w[1] for w in words])
+        valid = real & (word_of >= 0) & (piece_start < ends[np.clip(word_of, 0, None)])
+        n = len(words)
+        sums = np.zeros((n + 1, hidden.shape[1]), np.float32)
+        counts = np.zeros(n + 1, np.float32)
+        np.add.at(sums, word_of[valid] + 1, hidden[valid])
+        np.add.at(counts, word_of[valid] + 1, 1)
+        csum, ccount = np.cumsum(sums, 0), np.cumsum(counts)
+        stop = np.array([w[2] in STOPWORDS or not any(c.isalnum() for c in w[2]) for w in words])
+        i_idx, j_idx = [], []
+        for i in range(n):
+            for j in range(i + 1, min(n, i + MAX_PHRASE_WORDS) + 1):
+                if not stop[i:j].all():
+                    i_idx.append(i)
+                    j_idx.append(j)
+        if not i_idx:
+            return sent, np.zeros((0, hidden.shape[1]), np.float32)
+        ii, jj = np.array(i_idx), np.array(j_idx)
+        c = ccount[jj] - ccount[ii]
+        ok = c > 0
+        vec = (csum[jj[ok]] - csum[ii[ok]]) / c[ok, None]
+        vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9
+        return sent, vec.astype(np.float32)
+
+    def _lexical_hits(self, text: str) -> set[int]:
+        words = normalise(text).split()
+        hits: set[int] = set()
+        lex = self.index.lexicon
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + MAX_LEXICAL_WORDS) + 1):
+                found = lex.get(" ".join(words[i:j]))
+                if found:
+                    hits.update(found)
+        return hits
+
+    # --------------------------------------------------------------------------------- scoring
+    def _score_chunk(self, text: str, sent: np.ndarray, phrases: np.ndarray,
+                     label_sim: np.ndarray) -> dict[int, float]:
+        """Scores of the candidate skills for one chunk, given its similarity to every label."""
+        idx = self.index
+        skill_sim = np.maximum.reduceat(label_sim, idx.starts)                 # best label per skill
+        hits = np.fromiter(self._lexical_hits(text), dtype=np.int64) if self.lexical else np.zeros(0, np.int64)
+        k = min(self.candidates, len(skill_sim))
+        cand = np.argpartition(-skill_sim, k - 1)[:k] if k < len(skill_sim) else np.arange(len(skill_sim))
+        if len(hits):
+            cand = np.union1d(cand, hits)
+        score = W_SENTENCE * skill_sim[cand] if self.phrases else skill_sim[cand].copy()
+        if self.phrases and len(phrases):
+            counts = idx.label_count[cand]
+            cstarts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            rows = np.repeat(idx.starts[cand] - cstarts, counts) + np.arange(int(counts.sum()))
+            phrase_sim = idx.emb[rows] @ phrases.T                            # (rows, n_phrases)
+            score = score + W_PHRASE * np.maximum.reduceat(phrase_sim.max(1), cstarts)
+        elif self.phrases:
+            score = score + W_PHRASE * skill_sim[cand]
+        if len(hits):
+            score = score + W_LEXICAL * np.isin(cand, hits)
+        return dict(zip(cand.tolist(), score.tolist(), strict=True))
+
+    def rank(self, texts: Sequence[str], top_k: int = 10) -> list[list[Match]]:
+        """Top-k skills per text (already checked with `check_text`), best first."""
+        pieces: list[str] = []
+        owner: list[int] = []
+        for t, text in enumerate(texts):
+            for piece in chunks(text):
+                pieces.append(piece)
+                owner.append(t)
+        encoded = self._encode_tokens(pieces) if pieces else []
+        merged: list[dict[int, float]] = [{} for _ in texts]
+        block = 64
+        for b in range(0, len(pieces), block):
+            vecs = [self._phrase_vectors(pieces[i], encoded[i][0], encoded[i][1])
+                    for i in range(b, min(b + block, len(pieces)))]
+            sims = np.stack([v[0] for v in vecs]) @ self.emb_t                  # (block, n_labels)
+            for j, (sent, phrases) in enumerate(vecs):
+                t = owner[b + j]
+                for k, s in self._score_chunk(pieces[b + j], sent, phrases, sims[j]).items():
+                    if s > merged[t].get(k, -9.0):
+                        merged[t][k] = s
+        out = []
+        for scores in merged:
+            best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
+            out.append([Match(self.index.uris[k], self.index.labels[k], round(s, 4)) for k, s in best])
+        return out
