@@ -1,7 +1,5 @@
 """Skill assets: the active ESCO release in the warehouse, outcome-to-skill matches, skills per offer."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines.resources import WarehouseResource
