@@ -148,7 +148,7 @@ def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
     body = Path(path).read_bytes()
     docs = [body] if kind == "json" else body.split(b"\x00")
     fetched = datetime.now(UTC).isoformat()
-    out = (run.dir / "offers.jsonl").open("w", encoding="utf-8")
+    out = (run.dir / "offers.jsonl").open("wb")
     for doc in docs:
         if kind == "json":
             from scrapers.parsers import futurelearn
@@ -165,7 +165,7 @@ def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
             item["provenance"] = prov
             line, _reason = process_or_reuse(item, previous, stats)
             if line is not None:
-                out.write(line + "\n")
+                out.write(line)
     out.close()
     run.finish({}, "ok")
     return dict(stats)

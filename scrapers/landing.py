@@ -14,7 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 DONE = "_DONE"
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+_HASH_SKIP = ("provenance", "record_hash")
 
 
 def data_dir() -> Path:
@@ -33,10 +37,34 @@ def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def canonical_json(value: Any) -> bytes:
+    """Compact JSON with sorted keys (orjson, UTF-8): the same value gives the same bytes in every run."""
+    try:
+        return orjson.dumps(value, default=str, option=_CANONICAL)
+    except (orjson.JSONEncodeError, TypeError):  # integers over 64 bits, say: rare, the slow path is fine
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")).encode()
+
+
+def json_line(value: Any) -> bytes:
+    """One landing-file line (compact JSON, UTF-8, newline-terminated)."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":")).encode() + b"\n"
+
+
 def record_hash(record: dict[str, Any]) -> str:
     """Content hash of a record, provenance excluded, so an unchanged listing hashes the same every run."""
-    body = {k: v for k, v in record.items() if k not in ("provenance", "record_hash")}
-    return sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return sha256(canonical_json({k: v for k, v in record.items() if k not in _HASH_SKIP}))
+
+
+def landed_line(record: dict[str, Any]) -> tuple[bytes, str]:
+    """(landing line, record hash) of a record: the sorted body is serialised once, hashed, and the line is that
+    body with provenance and record_hash put in front (the loader reads fields by name, not position)."""
+    body = canonical_json({k: v for k, v in record.items() if k not in _HASH_SKIP})
+    digest = sha256(body)
+    head = b'{"provenance":' + json_line(record.get("provenance"))[:-1] + b',"record_hash":"' + digest.encode() + b'"'
+    return head + (b"," + body[1:] if body != b"{}" else b"}") + b"\n", digest
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -54,11 +82,15 @@ class LandingRun:
         self.source, self.run_id = source, run_id
         self._files: dict[str, Any] = {}
 
-    def _append(self, name: str, record: dict[str, Any]) -> None:
+    def write_line(self, name: str, line: bytes) -> None:
+        """Append one ready, newline-terminated JSON line to a landing file."""
         fh = self._files.get(name)
         if fh is None:
-            fh = self._files[name] = (self.dir / name).open("a", encoding="utf-8")
-        fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            fh = self._files[name] = (self.dir / name).open("ab")
+        fh.write(line)
+
+    def _append(self, name: str, record: dict[str, Any]) -> None:
+        self.write_line(name, json_line(record))
 
     def save_response(self, url: str, status: int, headers: dict[str, str], body: bytes,
                       method: str = "GET", request_body: bytes | None = None) -> str:

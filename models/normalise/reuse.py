@@ -9,7 +9,6 @@ every stored hash, so changed rules always re-normalise everything.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,57 +17,70 @@ from typing import Any
 from models.normalise import NORMALISER_VERSION
 
 _SKIP = ("provenance", "record_hash", "input_hash")
+_VERSION_PREFIX = f"{NORMALISER_VERSION}\n".encode()
 
 
 def input_hash(item: dict[str, Any]) -> str:
-    """SHA-256 of a parsed record before normalisation, with the normaliser version."""
-    body = {k: v for k, v in item.items() if k not in _SKIP}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{NORMALISER_VERSION}\n{text}".encode()).hexdigest()
+    """SHA-256 of a parsed record before normalisation (sorted compact JSON), with the normaliser version."""
+    from scrapers.landing import canonical_json
+
+    body = canonical_json({k: v for k, v in item.items() if k not in _SKIP})
+    return hashlib.sha256(_VERSION_PREFIX + body).hexdigest()
 
 
 class PreviousRecords:
-    """input_hash -> the landed JSON line of the record normalised from that input."""
+    """input_hash -> the landed JSON line (bytes, newline-terminated) of the record normalised from that input."""
 
-    def __init__(self, lines: dict[str, str] | None = None) -> None:
-        self.lines: dict[str, str] = lines or {}
+    def __init__(self, lines: dict[str, bytes] | None = None) -> None:
+        self.lines: dict[str, bytes] = lines or {}
 
     @classmethod
     def from_offer_files(cls, files: Iterable[Path]) -> PreviousRecords:
-        out: dict[str, str] = {}
+        out: dict[str, bytes] = {}
         for path in files:
-            with path.open(encoding="utf-8") as fh:
+            with path.open("rb") as fh:
                 for line in fh:
                     key = _hash_of_line(line)
                     if key:
-                        out[key] = line.rstrip("\n")
+                        out[key] = line if line.endswith(b"\n") else line + b"\n"
         return cls(out)
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> bytes | None:
         return self.lines.get(key)
 
     def __len__(self) -> int:
         return len(self.lines)
 
 
-def _hash_of_line(line: str) -> str | None:
-    """The input_hash of a landed line without decoding the whole record."""
-    i = line.find('"input_hash": "')
-    if i == -1:
-        i = line.find('"input_hash":"')
-        if i == -1:
-            return None
-        i += len('"input_hash":"')
-    else:
-        i += len('"input_hash": "')
-    key = line[i:i + 64]
-    return key if len(key) == 64 else None
+def _hash_of_line(line: bytes) -> str | None:
+    """The input_hash of a landed line without decoding the whole record (compact or spaced JSON)."""
+    for marker in (b'"input_hash":"', b'"input_hash": "'):
+        i = line.find(marker)
+        if i != -1:
+            key = line[i + len(marker):i + len(marker) + 64]
+            return key.decode("ascii") if len(key) == 64 and key.isalnum() else None
+    return None
+
+
+_HEAD = b'{"provenance":'
+_RECORD_HASH = b',"record_hash":"'
+
+
+def with_provenance(line: bytes, provenance: dict[str, Any] | None) -> bytes:
+    """A reused line with this harvest's provenance (where the unchanged listing was seen now); the record hash
+    excludes provenance, so it stays valid."""
+    from scrapers.landing import json_line
+
+    if provenance is None or not line.startswith(_HEAD):
+        return line
+    i = line.find(_RECORD_HASH)  # the first one: a JSON string cannot hold an unescaped quote
+    return line if i == -1 else _HEAD + json_line(provenance)[:-1] + line[i:]
 
 
 def process_or_reuse(item: dict[str, Any], previous: PreviousRecords | None,
-                     stats: Counter[str]) -> tuple[str | None, str | None]:
-    """(landed JSON line, reject reason) for one parsed item: reused when its input is unchanged, else processed."""
-    from scrapers.landing import record_hash
+                     stats: Counter[str]) -> tuple[bytes | None, str | None]:
+    """(landing line, reject reason) for one parsed item: reused when its input is unchanged, else processed."""
+    from scrapers.landing import landed_line
     from scrapers.processing import RejectItem, process
 
     key = input_hash(item)
@@ -76,7 +88,7 @@ def process_or_reuse(item: dict[str, Any], previous: PreviousRecords | None,
         line = previous.get(key)
         if line is not None:
             stats["reused"] += 1
-            return line, None
+            return with_provenance(line, item.get("provenance")), None
     try:
         offer = process(item)
     except RejectItem as exc:
@@ -85,5 +97,4 @@ def process_or_reuse(item: dict[str, Any], previous: PreviousRecords | None,
     stats["normalised"] += 1
     record = offer.model_dump(mode="json")
     record["input_hash"] = key
-    record["record_hash"] = record_hash(record)
-    return json.dumps(record, ensure_ascii=False), None
+    return landed_line(record)[0], None
