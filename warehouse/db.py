@@ -65,6 +65,10 @@ def connect(path: str | Path | None = None, read_only: bool = False,
                     f"warehouse {target} is locked by another run (waited {wait:.0f} s); try again later"
                 ) from None
             time.sleep(0.5)
+    if not read_only:
+        # DuckDB takes 80 % of the machine's memory by default and keeps what it read cached; a load of 200,000
+        # records then holds gigabytes. The limit makes it spill or write through instead (MCATLAS_DB_MEMORY).
+        con.execute(f"set memory_limit = '{os.environ.get('MCATLAS_DB_MEMORY', '1GB')}'")
     try:
         yield con
     finally:
@@ -117,29 +121,54 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in fh)
 
 
+def _has_data(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict[str, Any]]:
+    """Load finished landing runs of one source into the raw layer, oldest first (caller holds the transaction).
+
+    The offers of all runs are read in one statement; counts per run come from the keys read on the way."""
+    if not run_dirs:
+        return []
+    source = run_dirs[0].parent.name
+    now = datetime.now(UTC).replace(tzinfo=None)
+    statuses = {d.name: run_status(d) for d in run_dirs}
+    loadable = [d for d in run_dirs if statuses[d.name]["status"] in LOADABLE and _has_data(d / "offers.jsonl")]
+    offers_in: dict[str, int] = {}
+    new: dict[str, int] = {}
+    if loadable:
+        run_sql_file(con, "raw/load_run.sql", {"offers_files": [str(d / "offers.jsonl") for d in loadable],
+                                               "run_ids": [d.name for d in loadable], "loaded_at": now})
+        offers_in = dict(con.execute("select run_id, count(*) from load_keys group by run_id").fetchall())
+        new = dict(con.execute(
+            "select run_id, count(*) from raw_offers where source = ? and run_id in (select run_id from load_files) "
+            "group by run_id", [source]).fetchall())
+        con.execute("drop table if exists load_keys; drop table if exists load_files")
+    results = []
+    for run_dir in run_dirs:
+        run_id, status = run_dir.name, statuses[run_dir.name]
+        if _has_data(run_dir / "rejects.jsonl"):
+            run_sql_file(con, "raw/load_rejects.sql", {"run_id": run_id, "loaded_at": now,
+                                                       "rejects_file": str(run_dir / "rejects.jsonl")})
+        stats_file = run_dir / "stats.json"
+        stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
+        offers = offers_in.get(run_id, 0) if run_dir in loadable else _count_lines(run_dir / "offers.jsonl")
+        rejects = _count_lines(run_dir / "rejects.jsonl")
+        con.execute(
+            "insert into harvest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+            [source, run_id, stats.get("mcatlas/mode"), status["status"], status.get("finished_at"), offers, rejects,
+             json.dumps(stats, default=str), str(run_dir), now],
+        )
+        results.append({"source": source, "run_id": run_id, "status": status["status"], "offers_in_run": offers,
+                        "rejects_in_run": rejects, "new_or_changed": new.get(run_id, 0),
+                        "loaded": status["status"] in LOADABLE})
+    return results
+
+
 def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path) -> dict[str, Any]:
     """Load one finished landing run into the raw layer (caller holds the transaction)."""
-    source, run_id = run_dir.parent.name, run_dir.name
-    status = run_status(run_dir)
-    stats_file = run_dir / "stats.json"
-    stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
-    now = datetime.now(UTC).replace(tzinfo=None)
-    params = {"run_id": run_id, "loaded_at": now}
-    before = con.execute("select count(*) from raw_offers where source = ?", [source]).fetchone()[0]
-    loadable = status["status"] in LOADABLE
-    if loadable and (run_dir / "offers.jsonl").exists() and (run_dir / "offers.jsonl").stat().st_size:
-        run_sql_file(con, "raw/load_run.sql", {**params, "offers_file": str(run_dir / "offers.jsonl")})
-    if (run_dir / "rejects.jsonl").exists() and (run_dir / "rejects.jsonl").stat().st_size:
-        run_sql_file(con, "raw/load_rejects.sql", {**params, "rejects_file": str(run_dir / "rejects.jsonl")})
-    after = con.execute("select count(*) from raw_offers where source = ?", [source]).fetchone()[0]
-    offers, rejects = _count_lines(run_dir / "offers.jsonl"), _count_lines(run_dir / "rejects.jsonl")
-    con.execute(
-        "insert into harvest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-        [source, run_id, stats.get("mcatlas/mode"), status["status"], status.get("finished_at"), offers, rejects,
-         json.dumps(stats, default=str), str(run_dir), now],
-    )
-    return {"source": source, "run_id": run_id, "status": status["status"], "offers_in_run": offers,
-            "rejects_in_run": rejects, "new_or_changed": after - before, "loaded": loadable}
+    return load_runs(con, [run_dir])[0]
 
 
 def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[str]) -> list[dict[str, Any]]:
@@ -150,9 +179,8 @@ def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[st
     try:
         for source in sources:
             done = loaded_run_ids(con, source)
-            for run_dir in finished_runs(landing, source):
-                if run_dir.name not in done and (run_dir / DONE).exists():
-                    results.append(load_run(con, run_dir))
+            results.extend(load_runs(con, [d for d in finished_runs(landing, source)
+                                           if d.name not in done and (d / DONE).exists()]))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
