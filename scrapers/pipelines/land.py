@@ -4,7 +4,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from scrapers.landing import record_hash
+from scrapers.landing import landed_line
 
 
 class LandPipeline:
@@ -24,6 +24,6 @@ class LandPipeline:
             self.crawler.stats.inc_value("offers/duplicate_in_run")
             return item
         self.seen.add(sid)
-        item["record_hash"] = record_hash(item)
-        self.crawler.spider.landing.write_offer(item)
+        line, item["record_hash"] = landed_line(item)
+        self.crawler.spider.landing.write_line("offers.jsonl", line)
         return item

@@ -5,6 +5,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from scrapers.pipelines.clean import REUSED
 from scrapers.processing import RejectItem, validate
 
 
@@ -19,6 +20,8 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.pop(REUSED, False):
+            return item  # validated when the previous run produced it, by the same normaliser version
         try:
             return validate(item).model_dump(mode="json")
         except RejectItem as exc:
