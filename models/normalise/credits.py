@@ -71,9 +71,12 @@ def ects_in_text(text: str | None) -> float | None:
     return value if 0 < value <= MAX_ECTS else None
 
 
+_CATS_HINT = re.compile(r"cats|uk credit", re.IGNORECASE)
+
+
 def cats_in_text(text: str | None) -> float | None:
     """UK CATS credits ('15 CATS credits'); 2 CATS = 1 ECTS by the UK credit framework's own conversion."""
-    if not text or not re.search(r"cats|uk credit", text, re.IGNORECASE):
+    if not text or not _CATS_HINT.search(text):
         return None
     m = _CATS_TEXT.search(text)
     if not m:
@@ -105,9 +108,14 @@ _NQF = (
      {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}),
     (re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE), "RQF/FHEQ",
      {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8}),
+    # Ireland's 10-level NFQ (referencing report 2009): 5 -> 4, 6 -> 5, 7 and 8 -> 6, 9 -> 7, 10 -> 8.
+    (_NFQ_IE := re.compile(r"\b(?:nfq|(?:irish )?national framework of qualifications)\W{0,3}(?:level\W{0,3})?"
+                           r"(\d{1,2})\b", re.IGNORECASE), "Irish NFQ",
+     {1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 6, 8: 6, 9: 7, 10: 8}),
     (re.compile(r"\b(?:dqr|nqf|nlqf|kvalifikationsramme\w*|qualifikationsrahmen)\D{0,8}([1-8])\b", re.IGNORECASE),
      "national framework referenced 1:1 to EQF", {i: i for i in range(1, 9)}),
 )
+_NFQ_TO_EQF = _NQF[2][2]
 # Programme / qualification levels (source vocabularies first, then words in English, Danish, German, French).
 _LEVEL_WORDS = (
     (8, re.compile(r"\b(?:dtu_phd|ph\.?\s?d|doctoral|doctorate|doktor\w*|ph\.d\.-niveau|phd-niveau|promotion"
@@ -182,7 +190,10 @@ def infer_eqf_from_level(level: str | None) -> Level:
         m = rx.search(text)
         if m and int(m.group(1)) in table:
             eqf = table[int(m.group(1))]
-            return Level(eqf, "eqf.inferred_from_framework_level", f"{name} level {m.group(1)} -> EQF {eqf}")
+            note = f"{name} level {m.group(1)} -> EQF {eqf}"
+            if name == "Irish NFQ":
+                note += " (NFQ referencing report, 2009)"
+            return Level(eqf, "eqf.inferred_from_framework_level", note)
     if re.fullmatch(r"graduate(?: level)?|grad", text, re.IGNORECASE):
         return Level(7, "eqf.inferred_from_programme_level", f"{text!r}: graduate (second cycle) -> EQF 7")
     if _UNDERGRAD.search(text):
@@ -199,6 +210,13 @@ def infer_eqf_from_text(text: str | None, low: str | None = None) -> Level:
     """EQF from a stated level in free text ('a master's level course', 'på kandidatniveau')."""
     if not text:
         return Level(None, "eqf.absent")
+    nfq = search_near(_NFQ_IE, text, ("nfq", "national framework of qualifications"), before=2, after=60, low=low)
+    if nfq:
+        level = int(nfq.groups[0])
+        eqf = _NFQ_TO_EQF.get(level)
+        if eqf:
+            return Level(eqf, "eqf.inferred_from_framework_level",
+                         f"states {nfq.text!r}: Irish NFQ level {level} -> EQF {eqf} (NFQ referencing report, 2009)")
     m = search_near(_LEVEL_PHRASE, text, ("level", "niveau"), before=40, after=40, low=low)
     if not m:
         return Level(None, "eqf.not_inferred")

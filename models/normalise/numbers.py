@@ -10,8 +10,10 @@ _SPACES = re.compile(r"[\s\u00a0\u202f']")
 def parse_number(text: str) -> float | None:
     """A decimal number in English or continental notation; None when `text` is not one.
 
-    A single separator followed by exactly three digits is a thousands separator ('3,500', '1.500'); otherwise it is
-    the decimal mark ('7,5', '49.00'). With both separators the last one is the decimal mark.
+    A separator is a thousands separator only where the digits are grouped as thousands: one to three digits, then
+    groups of exactly three ('3,500', '1.500', '1.234.567'); otherwise it is the decimal mark ('7,5', '49.00',
+    '1378413989.154': ten digits before the point cannot be a thousands group). With both separators the last one is
+    the decimal mark. Separators that group no way a number is written ('12.34.56') make it no number.
     """
     s = _SPACES.sub("", text.strip())
     if not s:
@@ -23,9 +25,12 @@ def parse_number(text: str) -> float | None:
         s = s.replace("." if dec == "," else ",", "").replace(dec, ".")
     elif "," in s or "." in s:
         sep = "," if "," in s else "."
-        head, _, tail = s.rpartition(sep)
-        if s.count(sep) > 1 or (len(tail) == 3 and head and head != "0"):
+        groups = s.split(sep)
+        thousands = 1 <= len(groups[0]) <= 3 and groups[0] != "0" and all(len(g) == 3 for g in groups[1:])
+        if thousands:
             s = s.replace(sep, "")
+        elif len(groups) > 2:
+            return None
         else:
             s = s.replace(sep, ".")
     try:

@@ -44,7 +44,7 @@ from models.normalise.outcomes import (
     statement_key,
 )
 from models.normalise.participation import participation_form
-from models.normalise.prices import is_currency, parse_price, to_eur
+from models.normalise.prices import currency_error, is_currency, parse_price, to_eur
 from models.normalise.subjects import isced_broad
 from models.normalise.text import one_line
 from models.normalise.workload import MAX_WEEKS, Span, notional_hours, parse_duration, parse_effort
@@ -396,7 +396,8 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
             return
         if code and not is_currency(code):
             item["price_amount"] = item["price_currency"] = None
-            ex.append(explain("price_currency", None, "price_currency", currency, "price.unknown_currency"))
+            ex.append(explain("price_currency", None, "price_currency", currency, "price.unknown_currency",
+                              currency_error(code) + "; amount not kept"))
             return
         if code is None and value != 0:
             parsed = parse_price(str(raw), item.get("country")) if raw else None

@@ -69,9 +69,26 @@ def fx_table() -> tuple[date, dict[str, float]]:
         return day, {r["currency"]: float(r["per_eur"]) for r in rows}
 
 
+# ISO 4217 codes that are no money a course is paid in: 'XXX' means "no currency", 'XTS' is for testing, the rest
+# are precious metals, IMF/EU units of account and bond-market units. A price in one of them is a placeholder.
+NOT_MONEY = {"XXX": "no currency (ISO 4217 placeholder)", "XTS": "the ISO 4217 testing code",
+             "XAU": "gold", "XAG": "silver", "XPT": "platinum", "XPD": "palladium", "XDR": "IMF special drawing rights",
+             "XSU": "the SUCRE unit of account", "XUA": "the ADB unit of account", "XBA": "a bond-market unit",
+             "XBB": "a bond-market unit", "XBC": "a bond-market unit", "XBD": "a bond-market unit"}
+
+
 @cache
 def is_currency(code: str) -> bool:
-    return pycountry.currencies.get(alpha_3=code.upper()) is not None
+    """An ISO 4217 code of money (placeholders such as 'XXX', metals and units of account are not)."""
+    return code.upper() not in NOT_MONEY and pycountry.currencies.get(alpha_3=code.upper()) is not None
+
+
+def currency_error(token: str) -> str:
+    """Why a three-letter token is not a currency a price can be in."""
+    code = token.strip().upper()
+    if code in NOT_MONEY:
+        return f"currency {code!r} is {NOT_MONEY[code]}, not money; a placeholder price"
+    return f"unknown currency {token.strip()!r}"
 
 
 def to_eur(amount: float, currency: str) -> tuple[float | None, date]:
@@ -94,7 +111,7 @@ def _currency(token: str | None, country: str | None) -> tuple[str | None, str |
     if t in _SYMBOLS or t + "." in _SYMBOLS:
         return _SYMBOLS.get(t) or _SYMBOLS[t + "."], None
     if len(t) == 3 and t.isalpha():
-        return (t.upper(), None) if is_currency(t) else (None, f"unknown currency {token.strip()!r}")
+        return (t.upper(), None) if is_currency(t) else (None, currency_error(token))
     return None, f"unknown currency {token.strip()!r}"
 
 
