@@ -102,7 +102,8 @@ def save(index: SkillIndex, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
     np.savez(tmp, emb=index.emb.astype(np.float16), counts=index.label_count,
-             meta=np.array(json.dumps(index.meta())))
+             meta=np.array(json.dumps(index.meta())),
+             lexicon=np.frombuffer(json.dumps(index.lexicon).encode(), dtype=np.uint8))
     os.replace(tmp, path)
 
 
@@ -122,24 +123,50 @@ def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
                                       f"({release.fingerprint})")
             emb = z["emb"].astype(np.float32)
             counts = z["counts"]
+            lexicon = json.loads(z["lexicon"].tobytes()) if "lexicon" in z.files else build_lexicon(release)
     except (OSError, ValueError, KeyError) as exc:
         raise IndexCacheError(f"{path.name}: unreadable index cache ({exc})") from None
     if len(counts) != len(release.skills) or int(counts.sum()) != emb.shape[0]:
         raise IndexCacheError(f"{path.name}: {len(counts)} skills / {emb.shape[0]} rows do not match the release")
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     return SkillIndex(release.version, release.fingerprint, model_id, [s.uri for s in release.skills],
-                      [s.label for s in release.skills], emb, starts, counts, build_lexicon(release))
+                      [s.label for s in release.skills], emb, starts, counts, lexicon)
+
+
+def shared_cache_dir() -> Path | None:
+    """A per-user cache that every data directory may read: the index depends only on model and release, and
+    building it takes minutes, so a fresh data directory (a test, a new warehouse) need not build it again.
+    `MCATLAS_SKILLS_SHARED_CACHE=off` turns it off."""
+    value = os.environ.get("MCATLAS_SKILLS_SHARED_CACHE")
+    if value and value.lower() in ("off", "0", "no", "none"):
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mcatlas" / "skills"
 
 
 def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: bool = True) -> SkillIndex:
-    """The cached index for this model and release, built (minutes on two cores) when missing or stale."""
+    """The cached index for this model and release, built (minutes on two cores) when missing or stale.
+
+    Looks in `root` (default `$MCATLAS_DATA_DIR/cache/skills`), then, when no root is given, in the shared per-user
+    cache; a file built with another model or release is reported and never used.
+    """
     path = cache_path(release, encoder, root)
-    if path.exists():
-        try:
-            return load(path, release, encoder.model_id)
-        except IndexCacheError as exc:
-            log.warning("ignoring stale skill index: %s; rebuilding", exc)
+    shared = shared_cache_dir() if root is None else None
+    candidates = [path] + ([cache_path(release, encoder, shared)] if shared else [])
+    for candidate in candidates:
+        if candidate.exists():
+            try:
+                return load(candidate, release, encoder.model_id)
+            except IndexCacheError as exc:
+                log.warning("ignoring stale skill index: %s; rebuilding", exc)
     log.info("building the skill index for ESCO %s with %s (%s)", release.version, encoder.model_id, path)
     index = build(release, encoder, progress=progress)
     save(index, path)
+    if shared:
+        try:
+            save(index, candidates[1])
+        except OSError as exc:
+            log.warning("could not write the shared skill index cache %s: %s", candidates[1], exc)
     return index

@@ -97,7 +97,6 @@ class Matcher:
         self.index, self.encoder = index, encoder
         self.candidates, self.phrases, self.lexical = candidates, phrases, lexical
         self.owner = index.owner
-        self.emb_t = np.ascontiguousarray(index.emb.T)
 
     @property
     def method(self) -> str:
@@ -211,7 +210,7 @@ class Matcher:
         for b in range(0, len(pieces), block):
             vecs = [self._phrase_vectors(pieces[i], encoded[i][0], encoded[i][1])
                     for i in range(b, min(b + block, len(pieces)))]
-            sims = np.stack([v[0] for v in vecs]) @ self.emb_t                  # (block, n_labels)
+            sims = np.stack([v[0] for v in vecs]) @ self.index.emb.T                 # (block, n_labels)
             for j, (sent, phrases) in enumerate(vecs):
                 t = owner[b + j]
                 for k, s in self._score_chunk(pieces[b + j], sent, phrases, sims[j]).items():
