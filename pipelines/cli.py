@@ -232,5 +232,15 @@ def schema(out: Path) -> None:
     click.echo(f"wrote schema {SCHEMA_VERSION} to {out}", err=True)
 
 
+def _register_skill_commands() -> None:
+    """`mcatlas esco ...` and `mcatlas skills ...` live with the skill model (models/skills/cli.py)."""
+    from models.skills.cli import esco, skills
+
+    main.add_command(esco)
+    main.add_command(skills)
+
+
+_register_skill_commands()
+
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetsDefinition, Definitions, EnvVar, map_asset_specs
 
-from pipelines.defs import quality
+from pipelines.defs import quality, skills
 from pipelines.defs.harvest import harvest_assets, harvest_checks
 from pipelines.defs.schedules import jobs, schedules, sensors, when_raw_data_lands
 from pipelines.defs.warehouse import warehouse_assets, warehouse_checks
@@ -18,8 +18,8 @@ def _automated(assets: list[AssetsDefinition]) -> list[AssetsDefinition]:
 
 def build_definitions(mode: str = "snapshot") -> Definitions:
     return Definitions(
-        assets=[*harvest_assets, *_automated([*warehouse_assets, *quality.assets])],
-        asset_checks=[*harvest_checks, *warehouse_checks, *quality.asset_checks],
+        assets=[*harvest_assets, *_automated([*warehouse_assets, *quality.assets, *skills.assets])],
+        asset_checks=[*harvest_checks, *warehouse_checks, *quality.asset_checks, *skills.asset_checks],
         jobs=jobs,
         schedules=schedules,
         sensors=sensors,

@@ -67,7 +67,7 @@ def offer_search(warehouse: WarehouseResource) -> MaterializeResult:
 
 # Views for analysts read many tables: they come last, and leave the data dictionary as DuckDB comments.
 ANALYST_VIEW_FILES = ["views/offers_overview.sql"]
-ANALYST_VIEW_DEPS = ["offer_completeness", "euroteq_eligibility", "cluster_best"]
+ANALYST_VIEW_DEPS = ["offer_completeness", "euroteq_eligibility", "cluster_best", "offer_skills"]
 
 
 @asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes, offer_search, *ANALYST_VIEW_DEPS],
