@@ -125,6 +125,23 @@ def _has_data(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
+def _chunks(run_dirs: list[Path]) -> Iterator[list[Path]]:
+    """Runs in order, in groups of at most MCATLAS_LOAD_CHUNK_MB of offers (one statement each): memory stays
+    bounded, and a record seen in several chunks is stored by the first (later ones conflict and add nothing)."""
+    limit = float(os.environ.get("MCATLAS_LOAD_CHUNK_MB", 200)) * 1024 * 1024
+    chunk: list[Path] = []
+    size = 0.0
+    for run_dir in run_dirs:
+        n = (run_dir / "offers.jsonl").stat().st_size
+        if chunk and size + n > limit:
+            yield chunk
+            chunk, size = [], 0.0
+        chunk.append(run_dir)
+        size += n
+    if chunk:
+        yield chunk
+
+
 def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict[str, Any]]:
     """Load finished landing runs of one source into the raw layer, oldest first (caller holds the transaction).
 
@@ -137,11 +154,11 @@ def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict
     loadable = [d for d in run_dirs if statuses[d.name]["status"] in LOADABLE and _has_data(d / "offers.jsonl")]
     offers_in: dict[str, int] = {}
     new: dict[str, int] = {}
-    if loadable:
-        run_sql_file(con, "raw/load_run.sql", {"offers_files": [str(d / "offers.jsonl") for d in loadable],
-                                               "run_ids": [d.name for d in loadable], "loaded_at": now})
-        offers_in = dict(con.execute("select run_id, count(*) from load_keys group by run_id").fetchall())
-        new = dict(con.execute(
+    for chunk in _chunks(loadable):
+        run_sql_file(con, "raw/load_run.sql", {"offers_files": [str(d / "offers.jsonl") for d in chunk],
+                                               "run_ids": [d.name for d in chunk], "loaded_at": now})
+        offers_in.update(con.execute("select run_id, count(*) from load_keys group by run_id").fetchall())
+        new.update(con.execute(
             "select run_id, count(*) from raw_offers where source = ? and run_id in (select run_id from load_files) "
             "group by run_id", [source]).fetchall())
         con.execute("drop table if exists load_keys; drop table if exists load_files")
@@ -175,6 +192,7 @@ def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[st
     """Load every finished, not yet loaded run of the given sources, in one transaction."""
     migrate(con)
     results = []
+    con.execute("set preserve_insertion_order = false")  # the load relies on no row order; keeping one costs memory
     con.execute("begin transaction")
     try:
         for source in sources:
@@ -185,6 +203,8 @@ def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[st
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        con.execute("reset preserve_insertion_order")
     return results
 
 
