@@ -12,7 +12,7 @@ TD = "https://online-learning.tudelft.nl"
 
 @pytest.mark.parametrize(("source", "countries", "count"), [
     ("tudelft_online", {"NL"}, 2), ("ucc_microcreds", {"IE"}, 2), ("helsinki_open", {"FI"}, 2),
-    ("euroteq", {"DE", "EE", "CH"}, 3),
+    ("euroteq", {"DE", "EE", "CH", "DK"}, 4),
 ])
 def test_snapshot_crawl_of_each_catalogue(snapshot_run, source, countries, count):
     run = snapshot_run(source)
