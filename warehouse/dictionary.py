@@ -50,6 +50,9 @@ def column_meaning(table: str, column: str) -> str | None:
     entry = _tables().get(table, {})
     if column in (entry.get("columns") or {}):
         return entry["columns"][column]
+    prefix = entry.get("pattern_columns")
+    if prefix and column.startswith(prefix):
+        return f"Share of offers with {column.removeprefix(prefix).replace('_', ' ')}."
     if table in OFFER_SHAPED or entry.get("offer_shaped"):
         field = Offer.model_fields.get(column)
         if field is not None and field.description:
