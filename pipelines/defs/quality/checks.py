@@ -1,28 +1,11 @@
 """Checks on the quality marts: keys unique and not null, scores in range, unknown never reported as false."""
 
 
-from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, asset_check
+from dagster import AssetCheckResult, asset_check
 
 from pipelines.defs.quality.assets import cluster_best, euroteq_eligibility, offer_clusters, offer_completeness
+from pipelines.defs.warehouse.checks import key_check
 from pipelines.resources import WarehouseResource
-
-
-def _key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetChecksDefinition:
-    cols = ", ".join(key)
-    nulls = " or ".join(f"{k} is null" for k in key)
-
-    @asset_check(asset=asset_def, name=f"{table}_key_unique_not_null", blocking=True,
-                 description=f"({cols}) is unique and never null in {table}.")
-    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
-        with warehouse.connect(read_only=True) as con:
-            dupes = con.execute(
-                f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)"
-            ).fetchone()[0]
-            null_rows = con.execute(f"select count(*) from {table} where {nulls}").fetchone()[0]
-        return AssetCheckResult(passed=dupes == 0 and null_rows == 0,
-                                metadata={"duplicate_keys": dupes, "null_keys": null_rows})
-
-    return _check
 
 
 @asset_check(asset=offer_completeness, name="completeness_score_in_range", blocking=True,
@@ -68,10 +51,10 @@ def every_offer_in_one_cluster(warehouse: WarehouseResource) -> AssetCheckResult
 
 
 asset_checks = [
-    _key_check(offer_completeness, "offer_completeness", ["source", "source_id"]),
-    _key_check(euroteq_eligibility, "euroteq_eligibility", ["source", "source_id", "rule"]),
-    _key_check(offer_clusters, "offer_clusters", ["source", "source_id"]),
-    _key_check(cluster_best, "cluster_best", ["cluster_id"]),
+    key_check(offer_completeness, "offer_completeness", ["source", "source_id"]),
+    key_check(euroteq_eligibility, "euroteq_eligibility", ["source", "source_id", "rule"]),
+    key_check(offer_clusters, "offer_clusters", ["source", "source_id"]),
+    key_check(cluster_best, "cluster_best", ["cluster_id"]),
     completeness_score_in_range,
     euroteq_unknown_is_never_false,
     every_offer_in_one_cluster,

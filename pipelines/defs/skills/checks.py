@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, asset_check
+from dagster import AssetCheckResult, asset_check
 
 from pipelines.defs.skills.assets import esco_skills, offer_skills, outcome_skills
+from pipelines.defs.warehouse.checks import key_check
 from pipelines.resources import WarehouseResource
-
-
-def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetChecksDefinition:
-    cols = ", ".join(key)
-    nulls = " or ".join(f"{k} is null" for k in key)
-
-    @asset_check(asset=asset_def, name=f"{table}_key_unique_not_null", blocking=True,
-                 description=f"({cols}) is unique and never null in {table}.")
-    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
-        with warehouse.connect() as con:
-            dupes = con.execute(
-                f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)"
-            ).fetchone()[0]
-            null_rows = con.execute(f"select count(*) from {table} where {nulls}").fetchone()[0]
-        return AssetCheckResult(passed=dupes == 0 and null_rows == 0,
-                                metadata={"duplicate_keys": dupes, "null_keys": null_rows})
-
-    return _check
 
 
 @asset_check(asset=outcome_skills, name="outcome_skills_known_skills", blocking=True,

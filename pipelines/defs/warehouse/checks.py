@@ -1,13 +1,14 @@
 """Key checks on the core tables: unique and not null, as every table's key must be."""
 
 
-from dagster import AssetCheckResult, AssetChecksDefinition, asset_check
+from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, asset_check
 
 from pipelines.defs.warehouse.assets import learning_outcomes, offers, raw_offers
 from pipelines.resources import WarehouseResource
 
 
-def key_check(asset_def, table: str, key: list[str]) -> AssetChecksDefinition:  # noqa: ANN001
+def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetChecksDefinition:
+    """A blocking check that `key` is unique and never null in `table` (every table's key is tested)."""
     cols = ", ".join(key)
     nulls = " or ".join(f"{k} is null" for k in key)
 
