@@ -84,6 +84,7 @@ def main() -> None:
         t = time.perf_counter()
         cold = map_outcomes(con, release, enc.model_id, lambda: matcher)
         cold_s = time.perf_counter() - t
+        cold["match_rows"] = con.execute("select count(*) from outcome_skills").fetchone()[0]
         t = time.perf_counter()
         warm = map_outcomes(con, release, enc.model_id, lambda: matcher)
         warm_s = time.perf_counter() - t

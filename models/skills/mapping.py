@@ -1,8 +1,10 @@
 """Map the warehouse's learning outcomes to ESCO skills, incrementally, into DuckDB.
 
 Matches are cached per (sha1 of the mapped text, model, ESCO release, method): a re-run embeds only texts it has
-not seen with the same model and release, and a warm run is a join in SQL. `outcome_skills` is rebuilt from the
-cache on every run; analysts' verdicts in `skill_decisions` are read, never written, so they survive re-mapping.
+not seen with the same model and release. A run rewrites only `outcome_skill_texts` (which text of each outcome,
+which model / release / method); `outcome_skills`, `outcome_skill_status` and `offer_skills` are views over it, the
+cache and `skill_decisions`, so a warm run writes almost nothing. Analysts' verdicts are read, never written, and
+survive every re-mapping.
 """
 
 from __future__ import annotations
@@ -40,6 +42,20 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     run_sql(con, "skills_tables.sql")
 
 
+def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """outcome_skills, outcome_skill_status, offer_skills as views (needs learning_outcomes to exist)."""
+    names = ("outcome_skills", "outcome_skill_status", "offer_skills")
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    if all(n in views for n in names):
+        return
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables where table_name in "
+                             "('outcome_skills', 'outcome_skill_status', 'offer_skills')").fetchall())
+    for name, kind in kinds.items():
+        if kind == "BASE TABLE":          # warehouses written before these became views
+            con.execute(f"drop table {name}")
+    run_sql(con, "skills_views.sql")
+
+
 def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
     """Insert many rows through a temporary CSV (no pandas/arrow needed, far faster than executemany)."""
     if not rows:
@@ -60,6 +76,11 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
 def load_release(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> int:
     """Write the release into esco_* tables (replacing that version) and mark it active."""
     ensure_tables(con)
+    loaded = con.execute("select fingerprint, active, skills from esco_releases where esco_version = ?",
+                         [release.version]).fetchone()
+    if loaded == (release.fingerprint, True, len(release.skills)) and con.execute(
+            "select count(*) from esco_skills where esco_version = ?", [release.version]).fetchone()[0] == loaded[2]:
+        return len(release.skills)            # already there: re-runs cost nothing
     broader: dict[str, list[str]] = {}
     for a, b in release.broader:
         broader.setdefault(a, []).append(b)
@@ -108,11 +129,11 @@ def _prepare_todo(con: duckdb.DuckDBPyConnection) -> None:
             case when coalesce(lower(lang), 'en') = 'en' then text
                  when nullif(trim(text_en), '') is not null then text_en end as map_text,
             case when coalesce(lower(lang), 'en') = 'en' then 'text'
-                 when nullif(trim(text_en), '') is not null then 'text_en' end as mapped_from
+                 when nullif(trim(text_en), '') is not null then 'text_en' end as mapped_from,
+            sha1(case when coalesce(lower(lang), 'en') = 'en' then text
+                      when nullif(trim(text_en), '') is not null then text_en end) as text_hash
         from learning_outcomes
     """)
-    con.execute("alter table _todo add column text_hash varchar")
-    con.execute("update _todo set text_hash = sha1(map_text) where map_text is not null")
 
 
 def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str,
@@ -157,52 +178,39 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
             embedded += len(ok)
             log.info("mapped %d/%d new outcome texts", min(b + BATCH, len(missing)), len(missing))
     t1 = time.perf_counter()
+    digest = ("select count(*), bit_xor(hash(outcome_id, lang, mapped_from, text_hash)) from {}")
+    same = con.execute(
+        "select count(*) = 0 from outcome_skill_texts where model <> $model or esco_version <> $v "
+        "or esco_fingerprint <> $fp or method <> $method or threshold <> $threshold",
+        {**key, "threshold": threshold}).fetchone()[0] and \
+        con.execute(digest.format("_todo")).fetchone() == con.execute(digest.format("outcome_skill_texts")).fetchone()
+    if same and not embedded and not problems:
+        ensure_views(con)                 # nothing changed since the last run: nothing to write
+        t2 = time.perf_counter()
+        return _summary(con, release, model_id, embedded, problems, t0, t1, t2, threshold)
     con.execute("begin transaction")
     try:
-        con.execute("delete from outcome_skills")
         con.execute("""
-            insert into outcome_skills
-            select t.outcome_id, c.skill_uri, c.rank, c.score,
-                   (c.score >= $threshold and coalesce(d.decision, '') <> 'rejected')
-                       or coalesce(d.decision = 'accepted', false),
-                   d.decision, c.method, c.model, c.esco_version, t.mapped_from
-            from _todo t
-            join skill_match_cache c on c.text_hash = t.text_hash and c.model = $model and c.esco_version = $v
-                 and c.esco_fingerprint = $fp and c.method = $method and c.rank > 0
-            left join skill_decisions d on d.outcome_id = t.outcome_id and d.skill_uri = c.skill_uri
+            create or replace table outcome_skill_texts as
+            select outcome_id, lang, mapped_from, text_hash, $model as model, $v as esco_version,
+                   $fp as esco_fingerprint, $method as method, $threshold::double as threshold
+            from _todo
         """, {**key, "threshold": threshold})
-        con.execute("""
-            insert into outcome_skills
-            select d.outcome_id, d.skill_uri, 0, null, true, 'accepted', 'analyst', $model, $v, t.mapped_from
-            from skill_decisions d join _todo t using (outcome_id)
-            where d.decision = 'accepted'
-              and not exists (select 1 from outcome_skills o where o.outcome_id = d.outcome_id
-                              and o.skill_uri = d.skill_uri)
-        """, {"model": model_id, "v": release.version})
-        con.execute("delete from outcome_skill_status")
-        con.execute("""
-            insert into outcome_skill_status
-            select t.outcome_id, t.lang,
-                   case when t.map_text is null then 'not_mapped_language'
-                        when p.problem is not null then 'invalid' else 'mapped' end,
-                   case when t.map_text is null then 'no English text for language ' || coalesce(t.lang, '?')
-                        else p.problem end,
-                   t.mapped_from, $model, $v
-            from _todo t
-            left join skill_match_cache p on p.text_hash = t.text_hash and p.model = $model and p.esco_version = $v
-                 and p.esco_fingerprint = $fp and p.method = $method and p.rank = 0
-        """, key)
-        run_sql(con, "build_offer_skills.sql")
+        ensure_views(con)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     t2 = time.perf_counter()
+    return _summary(con, release, model_id, embedded, problems, t0, t1, t2, threshold)
+
+
+def _summary(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str, embedded: int, problems: int,
+             t0: float, t1: float, t2: float, threshold: float) -> dict[str, Any]:
     outcomes = con.execute("select count(*) from _todo").fetchone()[0]
     return {
         "outcomes": outcomes, "texts_embedded": embedded, "texts_invalid": problems,
-        "texts_from_cache": outcomes - embedded - problems, "match_rows": con.execute(
-            "select count(*) from outcome_skills").fetchone()[0],
+        "texts_from_cache": outcomes - embedded - problems,
         "embed_seconds": round(t1 - t0, 3), "write_seconds": round(t2 - t1, 3), "seconds": round(t2 - t0, 3),
         "model": model_id, "esco_version": release.version, "method": METHOD, "threshold": threshold,
     }

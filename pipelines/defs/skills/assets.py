@@ -33,6 +33,7 @@ def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource)
     with warehouse.connect() as con:
         summary = map_outcomes(con, release, enc.model_id, lambda: service.matcher(release, enc))
         coverage = coverage_by_language(con)
+        summary["match_rows"] = con.execute("select count(*) from outcome_skills").fetchone()[0]
     context.log.info(f"mapped {summary['outcomes']} outcomes: {summary['texts_embedded']} embedded, "
                      f"{summary['texts_from_cache']} from cache, {summary['texts_invalid']} invalid")
     return MaterializeResult(metadata={
@@ -47,11 +48,11 @@ def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource)
        description="Accepted skills per offer (source, source_id): outcomes naming it, best and mean score; "
        "analysts' rejections removed and acceptances kept.")
 def offer_skills(warehouse: WarehouseResource) -> MaterializeResult:
-    from models.skills.mapping import ensure_tables, run_sql
+    from models.skills.mapping import ensure_tables, ensure_views
 
     with warehouse.connect() as con:
         ensure_tables(con)
-        run_sql(con, "build_offer_skills.sql")
+        ensure_views(con)
         rows = con.execute("select count(*) from offer_skills").fetchone()[0]
         offers = con.execute("select count(distinct (source, source_id)) from offer_skills").fetchone()[0]
     return MaterializeResult(metadata={"rows": rows, "offers_with_skills": offers})

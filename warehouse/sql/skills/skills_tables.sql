@@ -1,4 +1,4 @@
--- esco skills and outcome-to-skill matches. every table carries the esco version; matches also the model and
+-- esco skills and outcome-to-skill matches (views in skills_views.sql). every table carries the esco version; matches also the model and
 -- method. created empty here, filled by models/skills/mapping.py; skill_decisions is never rewritten by a mapping.
 create table if not exists esco_releases (
     esco_version varchar primary key,
@@ -48,32 +48,22 @@ create table if not exists skill_match_cache (
     rank integer not null,              -- 0 marks a text that could not be mapped (problem says why)
     skill_uri varchar,
     score double,
-    problem varchar,
-    primary key (text_hash, model, esco_version, esco_fingerprint, method, rank)
-);
+    problem varchar                     -- (no primary key: keyed inserts make large loads slow in duckdb;
+);                                      --  mapping inserts only texts that are missing)
 
-create table if not exists outcome_skills (
+-- which text of each outcome was mapped, with which model / release / method: rewritten by every mapping run
+-- (small: one row per outcome). outcome_skills, outcome_skill_status and offer_skills are views over it and the
+-- cache (skills_views.sql), so a warm re-run writes almost nothing.
+create table if not exists outcome_skill_texts (
     outcome_id varchar not null,
-    skill_uri varchar not null,
-    rank integer not null,              -- 1 = best; 0 = added by an analyst, not ranked by the model
-    score double,
-    accepted boolean not null,          -- score >= the documented threshold, or an analyst accepted it
-    decision varchar,                   -- accepted | rejected by an analyst (skill_decisions), else null
-    method varchar not null,
+    lang varchar,
+    mapped_from varchar,                -- text | text_en | null (not mapped because of language)
+    text_hash varchar,
     model varchar not null,
     esco_version varchar not null,
-    mapped_from varchar not null,       -- text | text_en
-    primary key (outcome_id, skill_uri)
-);
-
-create table if not exists outcome_skill_status (
-    outcome_id varchar primary key,
-    lang varchar,
-    status varchar not null,            -- mapped | not_mapped_language | invalid
-    reason varchar,
-    mapped_from varchar,
-    model varchar,
-    esco_version varchar
+    esco_fingerprint varchar not null,
+    method varchar not null,
+    threshold double not null           -- acceptance threshold of this run
 );
 
 -- analysts' verdicts on (outcome, skill) pairs; mappings read it, never write it.
