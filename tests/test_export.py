@@ -26,7 +26,7 @@ from warehouse import db
 HOSTILE_PROVIDER = 'Evil <img src=x onerror="alert(1)"> & Sons'
 HOSTILE_TITLE = 'Data & <b>"Ethics"</b> </svg><p>injected</p>'
 ESCO_PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
-ESCO_SOLAR = "http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000501a"
+ESCO_SOLAR = "http://data.europa.eu/esco/skill/05e5e14f-ffa6-4106-b311-c6335ccc2bd2"   # solar energy (green)
 
 
 def _offer(source: str, source_id: str, **fields) -> dict:
@@ -90,24 +90,27 @@ def build_small_warehouse(data: Path, with_optional: bool = True) -> Path:
             for name in ("marts/offer_completeness.sql", "marts/euroteq_eligibility.sql"):
                 if (db.SQL_DIR / name).exists():
                     db.run_sql_file(con, name)
-            con.execute(
-                "create table esco_skills as select * from (values "
-                f"('{ESCO_PYTHON}', 'Python (computer programming)', 'knowledge', 'v1.1.1'), "
-                f"('{ESCO_SOLAR}', 'design photovoltaic systems', 'skill/competence', 'v1.1.1')) "
-                "t(uri, preferred_label, skill_type, esco_version)")
-            con.execute(
-                "create table outcome_skills as select outcome_id, "
-                f"case when position = 0 and source_id = '02950' then '{ESCO_PYTHON}' else '{ESCO_SOLAR}' end "
-                "as skill_uri, 1 as rank, 0.8 as score, 'embedding' as method, 'all-MiniLM-L6-v2' as model, "
-                "'v1.1.1' as esco_version, source_id <> 'ethics' as accepted from learning_outcomes")
-            con.execute(f"create table esco_skill_collections as select * from (values ('{ESCO_PYTHON}', 'digital'),"
-                        f" ('{ESCO_SOLAR}', 'green')) t(skill_uri, collection)")
-            con.execute("create table esco_skill_groups as select * from (values "
-                        "('http://data.europa.eu/esco/skill/S5', 'working with computers', 'S5', 1)) "
-                        "t(uri, preferred_label, code, level)")
-            con.execute(f"create table esco_skill_hierarchy as select * from (values ('{ESCO_PYTHON}', "
-                        "'http://data.europa.eu/esco/skill/S5')) t(skill_uri, broader_uri)")
+            add_skills(con)
     return path
+
+
+def add_skills(con: duckdb.DuckDBPyConnection) -> None:
+    """The real skills tables and views, holding two ESCO skills (with their groups) and one match per outcome, as
+    a mapping run writes them; the 'ethics' outcome's match scores under the acceptance threshold."""
+    from models.skills import esco, mapping
+
+    full = esco.load_extract(esco.BUILTIN_EXTRACT)
+    release = esco.subset(full, [ESCO_PYTHON, ESCO_SOLAR])
+    groups = {g["uri"] for g in full.groups}
+    release.broader = [p for p in full.broader if p[0] in groups or p[0] in (ESCO_PYTHON, ESCO_SOLAR)]
+    mapping.load_release(con, release)
+    mapping.ensure_views(con)
+    run = ["all-MiniLM-L6-v2", release.version, release.fingerprint, "ctxphrase-v1"]
+    con.execute("insert into outcome_skill_texts select outcome_id, lang, 'text', sha1(text), ?, ?, ?, ?, 0.65 "
+                "from learning_outcomes", run)
+    con.execute("insert into skill_match_cache select distinct sha1(text), ?, ?, ?, ?, 1, "
+                f"case when position = 0 and source_id = '02950' then '{ESCO_PYTHON}' else '{ESCO_SOLAR}' end, "
+                "case when source_id = 'ethics' then 0.5 else 0.8 end, null from learning_outcomes", run)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +136,7 @@ def test_release_has_tables_manifest_dictionary_and_citation_and_verifies(wareho
     assert (out / "DATA_DICTIONARY.md").is_file() and (out / "data_dictionary.json").is_file()
     names = [t["name"] for t in manifest["tables"]]
     assert names[:2] == ["offers", "learning_outcomes"]
-    assert {"outcome_skills", "esco_skills", "esco_skill_collections"} <= set(names)
+    assert {"outcome_skills", "offer_skills", "esco_skills", "esco_skill_broader", "esco_skill_groups"} <= set(names)
     rows = {t["name"]: t["rows"] for t in manifest["tables"]}
     assert rows["offers"] == 4 and rows["learning_outcomes"] == 4
     for table in manifest["tables"]:

@@ -66,6 +66,10 @@ def test_charts_show_the_numbers_their_queries_return(full):
     # two offers with accepted skills: the ML course (digital and green) and the solar course (green only)
     assert "<title>digital: percent_of_offers 50%</title>" in shares
     assert "<title>green: percent_of_offers 100%</title>" in shares
+    groups = re.search(r'<section id="09_top_skill_groups">(.*?)</section>', page, re.S).group(1)
+    # Python's broader chain: isced-f 0613 (level 3) -> 061 (level 2) -> 06 (level 1); the chart shows level 2
+    assert "<title>information and communication technologies (icts): offers 1</title>" in groups
+    assert "software and applications development" not in groups
 
 
 def test_source_text_is_escaped_and_the_page_needs_nothing_from_outside(full):

@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,15 @@ from models.skills.esco import EscoRelease, cache_dir
 
 INDEX_FORMAT = 1
 log = logging.getLogger("mcatlas.skills")
+Progress = Callable[[str], None]
+
+
+def eta(done: int, total: int, seconds: float) -> str:
+    """'(12 s, 340/s, about 1 min left)': a progress line's rate and time to go."""
+    rate = done / seconds if seconds > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else 0.0
+    togo = f"about {left / 60:.0f} min left" if left >= 90 else f"about {left:.0f} s left"
+    return f"({seconds:.0f} s, {rate:,.0f}/s, {togo if done < total else 'done'})"
 WORD_RE = re.compile(r"[\w+#]+(?:[.'/-][\w+#]+)*")
 
 
@@ -77,7 +87,7 @@ def build_lexicon(release: EscoRelease) -> dict[str, list[int]]:
     return lex
 
 
-def build(release: EscoRelease, encoder: Encoder, progress: bool = False) -> SkillIndex:
+def build(release: EscoRelease, encoder: Encoder, progress: Progress | None = None) -> SkillIndex:
     texts, counts = label_rows(release)
     t0 = time.monotonic()
     chunks = []
@@ -85,8 +95,8 @@ def build(release: EscoRelease, encoder: Encoder, progress: bool = False) -> Ski
     for start in range(0, len(texts), step):
         chunks.append(encoder.encode(texts[start:start + step]))
         if progress:
-            log.info("embedded %d/%d ESCO labels (%.0f s)", min(start + step, len(texts)), len(texts),
-                     time.monotonic() - t0)
+            progress(f"embedded {min(start + step, len(texts))}/{len(texts)} ESCO labels "
+                     f"{eta(min(start + step, len(texts)), len(texts), time.monotonic() - t0)}")
     emb = np.concatenate(chunks) if chunks else np.zeros((0, 384), np.float32)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     return SkillIndex(release.version, release.fingerprint, encoder.model_id, [s.uri for s in release.skills],
@@ -146,8 +156,10 @@ def shared_cache_dir() -> Path | None:
     return Path(base) / "mcatlas" / "skills"
 
 
-def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: bool = True) -> SkillIndex:
-    """The cached index for this model and release, built (minutes on two cores) when missing or stale.
+def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None,
+              progress: Progress | None = log.info) -> SkillIndex:
+    """The cached index for this model and release, built (minutes on two cores) when missing or stale; `progress`
+    receives a line per step of a build (the Dagster asset passes its context's logger).
 
     Looks in `root` (default `$MCATLAS_DATA_DIR/cache/skills`), then, when no root is given, in the shared per-user
     cache; a file built with another model or release is reported and never used.
@@ -161,7 +173,9 @@ def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None, 
                 return load(candidate, release, encoder.model_id)
             except IndexCacheError as exc:
                 log.warning("ignoring stale skill index: %s; rebuilding", exc)
-    log.info("building the skill index for ESCO %s with %s (%s)", release.version, encoder.model_id, path)
+    if progress:
+        progress(f"building the skill index for ESCO {release.version} with {encoder.model_id} ({path}); "
+                 "minutes on two cores, once per model and release")
     index = build(release, encoder, progress=progress)
     save(index, path)
     if shared:

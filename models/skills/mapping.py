@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from models.skills.esco import EscoRelease
+from models.skills.index import Progress, eta
 from models.skills.matcher import ACCEPT_THRESHOLD, METHOD, Matcher, OutcomeError, check_text
 
 log = logging.getLogger("mcatlas.skills")
@@ -138,8 +139,9 @@ def _prepare_todo(con: duckdb.DuckDBPyConnection) -> None:
 
 def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str,
                  matcher: Callable[[], Matcher], top_k: int = TOP_K,
-                 threshold: float = ACCEPT_THRESHOLD) -> dict[str, Any]:
-    """Map every outcome; embed only texts missing from the cache. `matcher` is called only when needed."""
+                 threshold: float = ACCEPT_THRESHOLD, progress: Progress | None = log.info) -> dict[str, Any]:
+    """Map every outcome; embed only texts missing from the cache. `matcher` is called only when needed;
+    `progress` gets a line per batch of new texts (with rate and time left)."""
     ensure_tables(con)
     t0 = time.perf_counter()
     _prepare_todo(con)
@@ -176,7 +178,10 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
             _bulk_insert(con, "skill_match_cache", ["text_hash", "model", "esco_version", "esco_fingerprint", "method",
                                                     "rank", "skill_uri", "score", "problem"], rows)
             embedded += len(ok)
-            log.info("mapped %d/%d new outcome texts", min(b + BATCH, len(missing)), len(missing))
+            if progress:
+                done = min(b + BATCH, len(missing))
+                progress(f"mapped {done}/{len(missing)} new outcome texts "
+                         f"{eta(done, len(missing), time.perf_counter() - t0)}")
     t1 = time.perf_counter()
     digest = ("select count(*), bit_xor(hash(outcome_id, lang, mapped_from, text_hash)) from {}")
     same = con.execute(

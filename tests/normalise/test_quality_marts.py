@@ -127,3 +127,34 @@ def test_quality_checks_are_defined_for_the_marts():
     names = {spec.name for check in asset_checks for spec in check.check_specs}
     assert {"offer_completeness_key_unique_not_null", "euroteq_unknown_is_never_false",
             "every_offer_in_one_cluster", "cluster_best_key_unique_not_null"} <= names
+
+
+def test_completeness_history_keeps_every_build_and_a_regression_fails_its_check(warehouse_path, tmp_path):
+    from pipelines.defs.quality.assets import offer_completeness
+    from pipelines.defs.quality.checks import completeness_not_regressing
+
+    path = tmp_path / "copy.duckdb"
+    path.write_bytes(warehouse_path.read_bytes())
+    builds = q(path, "select count(distinct measured_at) from completeness_history")[0][0]
+    assert builds == 2, "the fixture built the marts twice"
+    resources = {"warehouse": WarehouseResource(path=str(path))}
+
+    def build_and_check() -> dict:
+        result = materialize([offer_completeness, completeness_not_regressing], resources=resources)
+        assert result.success
+        (evaluation,) = result.get_asset_check_evaluations()
+        return {"passed": evaluation.passed, **{k: v.value for k, v in evaluation.metadata.items()}}
+
+    unchanged = build_and_check()
+    assert unchanged["passed"] and unchanged["regressions"] == {} and unchanged["builds_recorded"] == 3
+    con = duckdb.connect(str(path))
+    con.execute("update offers set eqf_level = null, eqf_flag = null where source = 'dtu'")   # a parser lost EQF
+    con.close()
+    regressed = build_and_check()
+    assert not regressed["passed"]
+    assert regressed["regressions"]["dtu/eqf_level"] == "1.000 -> 0.000"
+    assert "dtu/score" in regressed["regressions"] and not any(k.startswith("futurelearn/")
+                                                              for k in regressed["regressions"])
+    per_build = q(path, "select measured_at, share from completeness_history where source = 'dtu' "
+                        "and element = 'eqf_level' order by 1")
+    assert [share for _, share in per_build] == [1.0, 1.0, 1.0, 0.0]

@@ -1,9 +1,10 @@
 import json
+import re
 
 import duckdb
 import pytest
 from click.testing import CliRunner
-from dagster import materialize
+from dagster import DagsterInstance, materialize
 
 from models.skills import service
 from models.skills.cli import skills as skills_cli
@@ -168,10 +169,15 @@ def test_dagster_assets_materialise_and_checks_pass(skills_env, tmp_path):
     c.execute(OUTCOMES_DDL)
     c.executemany("insert into learning_outcomes values (?, ?, ?, ?, ?, ?, ?)", OUTCOMES)
     c.close()
-    result = materialize([*assets, *asset_checks], resources={"warehouse": WarehouseResource(path=str(db))})
+    instance = DagsterInstance.ephemeral()
+    result = materialize([*assets, *asset_checks], resources={"warehouse": WarehouseResource(path=str(db))},
+                         instance=instance)
     assert result.success
     evals = result.get_asset_check_evaluations()
     assert evals and all(e.passed for e in evals)
+    # progress of the embedding reaches the run's log (the terminal and the Dagster UI), with its rate
+    logged = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert any(re.search(r"mapped \d+/\d+ new outcome texts \(\d+ s, [\d,]+/s, ", m) for m in logged), logged
     c = duckdb.connect(str(db))
     assert c.execute("select count(distinct outcome_id) from outcome_skills").fetchone()[0] == 3
     assert c.execute("select count(*) from esco_skills").fetchone()[0] == len(service.release().skills)

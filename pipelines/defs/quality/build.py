@@ -17,7 +17,7 @@ from models.normalise.dedup import SOURCE_TYPE_PRECEDENCE, listing_from_row, res
 from warehouse import db
 
 MART_FILES = {
-    "offer_completeness": ("marts/offer_completeness.sql",),
+    "offer_completeness": ("marts/offer_completeness.sql", "marts/completeness_history.sql"),
     "euroteq_eligibility": ("marts/euroteq_eligibility.sql",),
     "cluster_best": ("marts/cluster_best.sql",),
     "normalisation_coverage": ("quality/normalisation_coverage.sql",),

@@ -1,6 +1,8 @@
-"""Checks on the quality marts: keys unique and not null, scores in range, unknown never reported as false."""
+"""Checks on the quality marts: keys unique and not null, scores in range, completeness not regressing, unknown
+never reported as false."""
 
 
+import duckdb
 from dagster import AssetCheckResult, asset_check
 
 from pipelines.defs.quality.assets import cluster_best, euroteq_eligibility, offer_clusters, offer_completeness
@@ -17,6 +19,41 @@ def completeness_score_in_range(warehouse: WarehouseResource) -> AssetCheckResul
         missing = con.execute("select count(*) from offers anti join offer_completeness using (source, source_id)"
                               ).fetchone()[0]
     return AssetCheckResult(passed=bad == 0 and missing == 0, metadata={"out_of_range": bad, "missing": missing})
+
+
+# A source's share of offers carrying an element (or its average score) may fall by this much between two builds
+# before the check fails: listings come and go, a lost element across a source is a parser or source problem.
+COMPLETENESS_TOLERANCE = 0.05
+
+
+def completeness_regressions(con: duckdb.DuckDBPyConnection,
+                             tolerance: float = COMPLETENESS_TOLERANCE) -> dict[str, str]:
+    """'source/element' -> 'previous -> latest' for every share that fell by more than `tolerance` between the
+    last two builds of offer_completeness (completeness_history)."""
+    rows = con.execute("""
+        with builds as (
+            select distinct measured_at from completeness_history order by measured_at desc limit 2
+        ),
+        latest as (select * from completeness_history where measured_at = (select max(measured_at) from builds)),
+        previous as (select * from completeness_history where measured_at = (select min(measured_at) from builds))
+        select l.source, l.element, p.share, l.share
+        from latest l
+        join previous p using (source, element)
+        where (select count(*) from builds) = 2 and l.share < p.share - ?
+        order by l.source, l.element
+    """, [tolerance]).fetchall()
+    return {f"{source}/{element}": f"{before:.3f} -> {after:.3f}" for source, element, before, after in rows}
+
+
+@asset_check(asset=offer_completeness, name="completeness_not_regressing", blocking=False,
+             description="No source's share of offers carrying an EU standard element (nor its average score) fell by "
+                         f"more than {COMPLETENESS_TOLERANCE:g} since the previous build.")
+def completeness_not_regressing(warehouse: WarehouseResource) -> AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        regressed = completeness_regressions(con)
+        builds = con.execute("select count(distinct measured_at) from completeness_history").fetchone()[0]
+    return AssetCheckResult(passed=not regressed, metadata={"regressions": regressed, "builds_recorded": builds,
+                                                            "tolerance": COMPLETENESS_TOLERANCE})
 
 
 @asset_check(asset=euroteq_eligibility, name="euroteq_unknown_is_never_false", blocking=True,
@@ -55,7 +92,9 @@ asset_checks = [
     key_check(euroteq_eligibility, "euroteq_eligibility", ["source", "source_id", "rule"]),
     key_check(offer_clusters, "offer_clusters", ["source", "source_id"]),
     key_check(cluster_best, "cluster_best", ["cluster_id"]),
+    key_check(offer_completeness, "completeness_history", ["measured_at", "source", "element"]),
     completeness_score_in_range,
+    completeness_not_regressing,
     euroteq_unknown_is_never_false,
     every_offer_in_one_cluster,
 ]

@@ -31,7 +31,10 @@ def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource)
 
     release, enc = service.release(), service.encoder()
     with warehouse.connect() as con:
-        summary = map_outcomes(con, release, enc.model_id, lambda: service.matcher(release, enc))
+        # progress lines (index build, batches of new texts) go to the run's log: terminal and Dagster UI
+        summary = map_outcomes(con, release, enc.model_id,
+                               lambda: service.matcher(release, enc, progress=context.log.info),
+                               progress=context.log.info)
         coverage = coverage_by_language(con)
         summary["match_rows"] = con.execute("select count(*) from outcome_skills").fetchone()[0]
     context.log.info(f"mapped {summary['outcomes']} outcomes: {summary['texts_embedded']} embedded, "

@@ -1,13 +1,25 @@
 -- title: Top ESCO skill groups
--- about: esco skill groups (the skill pillar's broader concepts) of the accepted skills, counted once per offer.
+-- about: second-level esco skill groups above the accepted skills, walking the broader relations up; counted once per offer.
 -- chart: bar
--- requires: outcome_skills, learning_outcomes, esco_skill_hierarchy, esco_skill_groups
-select g.preferred_label as skill_group, count(distinct (l.source, l.source_id)) as offers
-from outcome_skills k
-join learning_outcomes l using (outcome_id)
-join esco_skill_hierarchy h on h.skill_uri = k.skill_uri
-join esco_skill_groups g on g.uri = h.broader_uri
-where k.accepted
+-- requires: outcome_skills, learning_outcomes, esco_skill_broader, esco_skill_groups
+with recursive accepted as (
+    select distinct l.source, l.source_id, k.skill_uri, k.esco_version
+    from outcome_skills k
+    join learning_outcomes l using (outcome_id)
+    where k.accepted
+),
+ancestors (uri, esco_version, ancestor) as (
+    select distinct skill_uri, esco_version, skill_uri from accepted
+    union
+    select a.uri, a.esco_version, b.broader_uri
+    from ancestors a
+    join esco_skill_broader b on b.uri = a.ancestor and b.esco_version = a.esco_version
+)
+select g.label as skill_group, count(distinct (x.source, x.source_id)) as offers
+from accepted x
+join ancestors a on a.uri = x.skill_uri and a.esco_version = x.esco_version
+join esco_skill_groups g on g.uri = a.ancestor and g.esco_version = a.esco_version
+where g.level = 2
 group by all
 order by offers desc, skill_group
 limit 20;
