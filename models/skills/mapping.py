@@ -145,7 +145,9 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
     ensure_tables(con)
     t0 = time.perf_counter()
     _prepare_todo(con)
-    key = {"model": model_id, "v": release.version, "fp": release.fingerprint, "method": METHOD}
+    # the fingerprint hashes the whole release: computed once here, never per row
+    fp = release.fingerprint
+    key = {"model": model_id, "v": release.version, "fp": fp, "method": METHOD}
     missing = con.execute("""
         select text_hash, any_value(map_text) from _todo t
         where map_text is not null and not exists (
@@ -156,7 +158,7 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
     embedded = problems = 0
     if missing:
         m = matcher()
-        if m.index.model_id != model_id or m.index.esco_fingerprint != release.fingerprint:
+        if m.index.model_id != model_id or m.index.esco_fingerprint != fp:
             raise ValueError(f"matcher is for {m.index.model_id} / {m.index.esco_version}, not {model_id} / "
                              f"{release.version}")
         for b in range(0, len(missing), BATCH):
@@ -167,13 +169,13 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
                 try:
                     ok.append((text_hash, check_text(text)))
                 except OutcomeError as exc:
-                    rows.append((text_hash, model_id, release.version, release.fingerprint, METHOD, 0, "\\N", "\\N",
+                    rows.append((text_hash, model_id, release.version, fp, METHOD, 0, "\\N", "\\N",
                                  str(exc)))
                     problems += 1
             ranked = m.rank([t for _, t in ok], top_k) if ok else []
             for (text_hash, _), matches in zip(ok, ranked, strict=True):
                 for r, match in enumerate(matches, start=1):
-                    rows.append((text_hash, model_id, release.version, release.fingerprint, METHOD, r, match.uri,
+                    rows.append((text_hash, model_id, release.version, fp, METHOD, r, match.uri,
                                  match.score, "\\N"))
             _bulk_insert(con, "skill_match_cache", ["text_hash", "model", "esco_version", "esco_fingerprint", "method",
                                                     "rank", "skill_uri", "score", "problem"], rows)
