@@ -185,13 +185,17 @@ def run_phase(kind: str, files: list[Path], landing: Path, run_tag: str, workers
     processed = time.perf_counter()
     source = "bench_json" if kind == "json" else "bench_xml"
     with db.connect(landing.parent / "bench.duckdb") as con:
+        opened = time.perf_counter()
         loaded = db.load_landing(con, landing, [source])
+        committed = time.perf_counter()
     done = time.perf_counter()
     offers = stats["normalised"] + stats["reused"]
     return {
         "offers": offers, "normalised": stats["normalised"], "reused": stats["reused"], "rejected": stats["rejected"],
         "stored_new_or_changed": sum(r["new_or_changed"] for r in loaded),
         "parse_normalise_seconds": round(processed - started, 2), "load_seconds": round(done - processed, 2),
+        "load_detail_seconds": {"open": round(opened - processed, 2), "load_commit": round(committed - opened, 2),
+                                "close_checkpoint": round(done - committed, 2)},
         "total_seconds": round(done - started, 2), "offers_per_second": round(offers / (done - started)),
     }
 

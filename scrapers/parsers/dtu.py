@@ -283,7 +283,7 @@ def course_url(code: str, year: str | None) -> str:
 def parse(body: bytes, url: str) -> Page:
     root = load_xml(body, "dtu course service")
     page = Page()
-    courses = [e for e in root.iter() if isinstance(e.tag, str) and local(e.tag) == "Course" and e.get("CourseCode")]
+    courses = [e for e in root.iter("{*}Course") if e.get("CourseCode")]
     if courses:
         seen: set[str] = set()
         for course in courses:

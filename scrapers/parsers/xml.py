@@ -37,5 +37,5 @@ def load_xml(body: bytes, what: str) -> etree._Element:
 
 
 def local(tag: object) -> str:
-    """Tag name without namespace."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """Tag name without namespace ('{ns}name' -> 'name'); string work, several times faster than etree.QName."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
