@@ -25,6 +25,8 @@ INDEX_FORMAT = 1
 log = logging.getLogger("mcatlas.skills")
 Progress = Callable[[str], None]
 
+WORD_RE = re.compile(r"[\w+#]+(?:[.'/-][\w+#]+)*")
+
 
 def eta(done: int, total: int, seconds: float) -> str:
     """'(12 s, 340/s, about 1 min left)': a progress line's rate and time to go."""
@@ -32,7 +34,6 @@ def eta(done: int, total: int, seconds: float) -> str:
     left = (total - done) / rate if rate > 0 else 0.0
     togo = f"about {left / 60:.0f} min left" if left >= 90 else f"about {left:.0f} s left"
     return f"({seconds:.0f} s, {rate:,.0f}/s, {togo if done < total else 'done'})"
-WORD_RE = re.compile(r"[\w+#]+(?:[.'/-][\w+#]+)*")
 
 
 class IndexCacheError(RuntimeError):
