@@ -158,6 +158,7 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
     embedded = problems = 0
     if missing:
         m = matcher()
+        started = time.perf_counter()     # the rate counts mapping only, not loading the model and index
         if m.index.model_id != model_id or m.index.esco_fingerprint != fp:
             raise ValueError(f"matcher is for {m.index.model_id} / {m.index.esco_version}, not {model_id} / "
                              f"{release.version}")
@@ -183,7 +184,7 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
             if progress:
                 done = min(b + BATCH, len(missing))
                 progress(f"mapped {done}/{len(missing)} new outcome texts "
-                         f"{eta(done, len(missing), time.perf_counter() - t0)}")
+                         f"{eta(done, len(missing), time.perf_counter() - started)}")
     t1 = time.perf_counter()
     digest = ("select count(*), bit_xor(hash(outcome_id, lang, mapped_from, text_hash)) from {}")
     same = con.execute(
