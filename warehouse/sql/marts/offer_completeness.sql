@@ -34,25 +34,15 @@ select
     has_prerequisites::int + has_stackability::int as optional_present
 from elements;
 
--- the same, aggregated: average score and the share of offers carrying each element.
-create or replace macro completeness_share(flag) as round(avg(flag::int), 3);
-
+-- the same, aggregated: offers, average score and, for every has_* flag above, the share of offers carrying that
+-- element (share_title ... share_stackability: the columns are named after the flags, so a new flag appears in every
+-- aggregate, and in completeness_history, without further edits).
 create or replace view offer_completeness_by_source as
 select
     source,
     count(*) as offers,
     round(avg(completeness_score), 3) as avg_score,
-    completeness_share(has_title) as share_title,
-    completeness_share(has_awarding_body) as share_awarding_body,
-    completeness_share(has_country) as share_country,
-    completeness_share(has_learning_outcomes) as share_learning_outcomes,
-    completeness_share(has_workload) as share_workload,
-    completeness_share(has_eqf_level) as share_eqf_level,
-    completeness_share(has_assessment) as share_assessment,
-    completeness_share(has_participation_form) as share_participation_form,
-    completeness_share(has_quality_assurance) as share_quality_assurance,
-    completeness_share(has_prerequisites) as share_prerequisites,
-    completeness_share(has_stackability) as share_stackability
+    round(avg(columns('^has_(.*)$')::int), 3) as 'share_\1'
 from offer_completeness
 where status = 'active'
 group by source;
@@ -63,12 +53,7 @@ select
     count(*) as offers,
     count(distinct source) as sources,
     round(avg(completeness_score), 3) as avg_score,
-    completeness_share(has_learning_outcomes) as share_learning_outcomes,
-    completeness_share(has_workload) as share_workload,
-    completeness_share(has_eqf_level) as share_eqf_level,
-    completeness_share(has_assessment) as share_assessment,
-    completeness_share(has_participation_form) as share_participation_form,
-    completeness_share(has_quality_assurance) as share_quality_assurance
+    round(avg(columns('^has_(.*)$')::int), 3) as 'share_\1'
 from offer_completeness
 where status = 'active'
 group by all;
@@ -79,12 +64,7 @@ select
     count(*) as offers,
     count(distinct provider) as providers,
     round(avg(completeness_score), 3) as avg_score,
-    completeness_share(has_learning_outcomes) as share_learning_outcomes,
-    completeness_share(has_workload) as share_workload,
-    completeness_share(has_eqf_level) as share_eqf_level,
-    completeness_share(has_assessment) as share_assessment,
-    completeness_share(has_participation_form) as share_participation_form,
-    completeness_share(has_quality_assurance) as share_quality_assurance
+    round(avg(columns('^has_(.*)$')::int), 3) as 'share_\1'
 from offer_completeness
 where status = 'active'
 group by all;
