@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,10 @@ class EscoRelease:
     source: str = ""
     warnings: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """Content hash: two releases with the same version label but other content never share a cache."""
+        """Content hash: two releases with the same version label but other content never share a cache. Hashing
+        all skills takes ~0.1 s, so it is computed once per release object (its skills are never changed)."""
         h = hashlib.sha1()
         for s in self.skills:
             h.update("\x1f".join([s.uri, s.label, *s.alt_labels, s.description]).encode())

@@ -145,7 +145,6 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
     ensure_tables(con)
     t0 = time.perf_counter()
     _prepare_todo(con)
-    # the fingerprint hashes the whole release: computed once here, never per row
     fp = release.fingerprint
     key = {"model": model_id, "v": release.version, "fp": fp, "method": METHOD}
     missing = con.execute("""
