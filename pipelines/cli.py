@@ -11,10 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from models.offer import SCHEMA_VERSION, offer_json_schema
+
+if TYPE_CHECKING:
+    import duckdb
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
@@ -26,6 +30,22 @@ def fail(message: str, code: int = 2) -> None:
     """One line on stderr and a non-zero exit: the contract for bad input everywhere in the CLI."""
     click.echo(f"mcatlas: error: {message}", err=True)
     sys.exit(code)
+
+
+@contextmanager
+def open_warehouse(read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse for a command that reads it, or one line and exit 2: missing, locked, damaged or truncated
+    (a truncated file often opens and fails on its first query, so errors inside the block count too)."""
+    from warehouse import db
+
+    path = db.db_path()
+    if read_only and not path.exists():
+        fail(f"no warehouse at {path}; run `mcatlas run` first")
+    try:
+        with db.connect_checked(path, read_only=read_only) as con:
+            yield con
+    except db.WarehouseError as exc:
+        fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,13 +178,11 @@ def sources(markdown: bool, update_readme: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 def dictionary(fmt: str) -> None:
     """Print the data dictionary of the warehouse: every table and column, its type, meaning and SQL."""
-    from warehouse import db
     from warehouse.dictionary import data_dictionary, dictionary_markdown
 
-    if not db.db_path().exists():
-        fail(f"no warehouse at {db.db_path()}; run `mcatlas run` first")
-    with db.connect(read_only=True) as con:
-        click.echo(dictionary_markdown(con) if fmt == "markdown" else json.dumps(data_dictionary(con), indent=2))
+    with open_warehouse() as con:
+        text = dictionary_markdown(con) if fmt == "markdown" else json.dumps(data_dictionary(con), indent=2)
+    click.echo(text)
 
 
 # ------------------------------------------------------------------------------------------- export

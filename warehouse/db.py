@@ -68,11 +68,33 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     if not read_only:
         # DuckDB takes 80 % of the machine's memory by default and keeps what it read cached; a load of 200,000
         # records then holds gigabytes. The limit makes it spill or write through instead (MCATLAS_DB_MEMORY).
-        con.execute(f"set memory_limit = '{os.environ.get('MCATLAS_DB_MEMORY', '1GB')}'")
+        con.execute("set memory_limit = ?", [os.environ.get("MCATLAS_DB_MEMORY", "1GB")])
     try:
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def connect_checked(path: str | Path | None = None, read_only: bool = False,
+                    wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`connect()` for commands: a DuckDB error while opening or inside the block becomes a one-line
+    WarehouseError. A damaged or truncated file often opens fine and fails only when a damaged block is read."""
+    target = Path(path) if path else db_path()
+    try:
+        with connect(target, read_only=read_only, wait_seconds=wait_seconds) as con:
+            yield con
+    except duckdb.Error as exc:
+        raise WarehouseError(describe_error(target, exc)) from None
+
+
+def describe_error(target: Path, exc: duckdb.Error) -> str:
+    """One line for a DuckDB error on the warehouse file, saying when the file itself looks damaged."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 300 else text[:297] + "..."
+    damaged = isinstance(exc, duckdb.IOException | duckdb.InternalException | duckdb.SerializationException)
+    hint = "; the file looks damaged or truncated: restore it, or rebuild it with `mcatlas run`" if damaged else ""
+    return f"cannot use warehouse {target}: {text}{hint}"
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
@@ -89,7 +111,8 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     found = found or sorted(root.glob("*/fts.duckdb_extension"))
     if not found:
         raise WarehouseError(f"no fts extension for duckdb {duckdb.__version__} in {root}")
-    con.execute(f"install '{found[0]}'")
+    quoted = "'" + str(found[0]).replace("'", "''") + "'"  # INSTALL takes no parameter; a quote in the path stays text
+    con.execute(f"install {quoted}")
     con.execute("load fts")
 
 

@@ -33,9 +33,10 @@ def _logging() -> None:
 
 
 def _connect(db: str | None):  # noqa: ANN202 - context manager from warehouse.db
-    from warehouse.db import connect
+    """The warehouse; any DuckDB error on it (a damaged or truncated file) comes out as one WarehouseError line."""
+    from warehouse.db import connect_checked
 
-    return connect(db or None)
+    return connect_checked(db or None)
 
 
 # --------------------------------------------------------------------------------------------- esco
@@ -51,23 +52,22 @@ def esco() -> None:
 @click.option("--no-warehouse", is_flag=True, help="Only make it the active release; leave the warehouse alone.")
 def import_(paths: tuple[Path, ...], version: str | None, db: str | None, no_warehouse: bool) -> None:
     """Load an official ESCO CSV release (zip or folder as downloaded, v1.1 and later, English)."""
-    from models.skills.esco import EscoError, import_release
+    from models.skills.esco import EscoError, EscoRelease, import_release
+    from models.skills.mapping import load_release
+    from warehouse.db import WarehouseError
+
+    def to_warehouse(release: EscoRelease) -> None:
+        """Runs before the switch: a warehouse that cannot take the release keeps the previous one active."""
+        if not no_warehouse:
+            with _connect(db) as con:
+                load_release(con, release)
 
     try:
-        release = import_release(list(paths), version)
-    except EscoError as exc:
+        release = import_release(list(paths), version, before_switch=to_warehouse)
+    except (EscoError, WarehouseError) as exc:
         fail(f"{exc} (the previous ESCO release stays active)")
     for warning in release.warnings:
         click.echo(f"mcatlas: warning: {warning}", err=True)
-    if not no_warehouse:
-        from models.skills.mapping import load_release
-        from warehouse.db import WarehouseError
-
-        try:
-            with _connect(db) as con:
-                load_release(con, release)
-        except WarehouseError as exc:
-            fail(str(exc))
     click.echo(json.dumps({"esco_version": release.version, "skills": len(release.skills),
                            "skill_groups": len(release.groups), "broader_relations": len(release.broader),
                            "collections": {k: len(v) for k, v in release.collections.items()},
@@ -237,11 +237,15 @@ def decide(outcome_id: str, skill_uri: str, decision: str, analyst: str | None, 
            db: str | None) -> None:
     """Record an analyst's verdict on an (outcome, skill) pair; it survives every re-mapping."""
     from models.skills.mapping import ensure_tables
+    from warehouse.db import WarehouseError
 
-    with _connect(db) as con:
-        ensure_tables(con)
-        con.execute("insert or replace into skill_decisions values (?, ?, ?, ?, current_timestamp, ?)",
-                    [outcome_id, skill_uri, decision, analyst, note])
+    try:
+        with _connect(db) as con:
+            ensure_tables(con)
+            con.execute("insert or replace into skill_decisions values (?, ?, ?, ?, current_timestamp, ?)",
+                        [outcome_id, skill_uri, decision, analyst, note])
+    except WarehouseError as exc:
+        fail(str(exc))
     click.echo(f"{decision}: {outcome_id} {skill_uri}")
 
 

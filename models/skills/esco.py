@@ -3,6 +3,10 @@
 The official download is a zip (or an unpacked folder, or for v1.1.x a classification zip plus a relations zip)
 of CSV files named like `skills_en.csv`. `read_release` accepts any of these; `save_extract`/`load_extract` keep
 the parts the matcher and the warehouse need in one gzip JSON file, so a fresh machine works offline.
+
+A download is untrusted input: member sizes and compression ratios are checked on the zip's directory before
+anything is inflated, files are decoded and parsed as they stream (never held whole), every file's required
+columns are checked before a row is read, and every refusal is an EscoError of one line.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 EXTRACT_FORMAT = 1
 PACKAGE_DATA = Path(__file__).with_name("resources")
@@ -38,6 +43,25 @@ COLLECTIONS = {
 }
 REQUIRED = ("skills", "skillgroups", "skillshierarchy", *COLLECTIONS)
 SKILL_COLUMNS = ("conceptUri", "preferredLabel", "altLabels", "skillType", "reuseLevel", "description")
+# Columns each file must have, checked before any row is read: without them a release would load with empty groups
+# or collections and still become active.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "skills": SKILL_COLUMNS,
+    "skillgroups": ("conceptUri", "preferredLabel"),
+    "skillshierarchy": ("Level 0 URI", "Level 0 preferred term"),
+    **{key: ("conceptUri",) for key in COLLECTIONS},
+    "broaderrelationsskillpillar": ("conceptUri", "broaderUri"),
+}
+# Bounds on what a download may inflate to, checked on the zip's directory before anything is decompressed. The
+# official v1.1.1 download's largest member is occupationSkillRelations.csv (21 MB; skills_en.csv is 9.5 MB), its
+# highest compression ratio 6.9:1; a zip bomb (1 GB of zeros in 1 MB) is refused instead of filling memory.
+MAX_MEMBER_BYTES = 128 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024          # tiny members may compress better; they cannot hurt
+# csv's default field limit (131,072 characters) is kept: the longest field in the files read is 2,922 characters,
+# so a longer one means a broken file (typically an unbalanced quote), refused with its line number. Lines are read
+# at most MAX_LINE_CHARS at a time (the longest real line has 1,761), so one endless line never sits in memory.
+MAX_LINE_CHARS = 1024 * 1024
 VERSION_RE = re.compile(r"v(\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
 
 
@@ -118,15 +142,21 @@ class _Members:
             return
         self.names.append(path.name)
         if path.suffix.lower() == ".csv":
+            if path.stat().st_size > MAX_MEMBER_BYTES:
+                raise EscoError(f"{path}: {path.stat().st_size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit "
+                                "for one ESCO CSV file")
             self._register(path.name, path, None)
             return
         try:
             with zipfile.ZipFile(path) as zf:
+                infos = [info for info in zf.infolist() if not info.is_dir()]
+                for info in infos:            # before testzip(), which inflates every member
+                    _check_size(path, info)
                 bad = zf.testzip()
                 if bad is not None:
                     raise EscoError(f"{path}: corrupt zip (member {bad} fails its checksum); download it again")
-                for info in zf.infolist():
-                    if not info.is_dir() and info.filename.lower().endswith(".csv"):
+                for info in infos:
+                    if info.filename.lower().endswith(".csv"):
                         self._register(info.filename, path, info.filename)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise EscoError(f"{path}: not a readable zip ({exc}); download the release again") from None
@@ -141,21 +171,71 @@ class _Members:
     def has(self, key: str) -> bool:
         return key in self.files
 
-    def rows(self, key: str) -> Iterator[dict[str, str]]:
+    def name(self, key: str) -> str:
         container, member = self.files[key]
+        return Path(member).name if member else container.name
+
+    @contextmanager
+    def _text(self, key: str) -> Iterator[IO[str]]:
+        """The file as text, decoded while it is read (a member is never held whole in memory)."""
+        container, member = self.files[key]
+        name = self.name(key)
         try:
-            if member is None:
-                raw = container.read_bytes()
-            else:
-                with zipfile.ZipFile(container) as zf:
-                    raw = zf.read(member)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise EscoError(f"{container}: cannot read {member or container.name} ({exc})") from None
-        try:
-            text = raw.decode("utf-8-sig")
+            with ExitStack() as stack:
+                if member is None:
+                    raw: IO[bytes] = stack.enter_context(container.open("rb"))
+                else:
+                    raw = stack.enter_context(stack.enter_context(zipfile.ZipFile(container)).open(member))
+                yield stack.enter_context(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
         except UnicodeDecodeError:
-            raise EscoError(f"{member or container}: not UTF-8 text; is this an ESCO CSV download?") from None
-        yield from csv.DictReader(io.StringIO(text, newline=""))
+            raise EscoError(f"{name}: not UTF-8 text; is this an ESCO CSV download?") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise EscoError(f"{container}: cannot read {name} ({exc})") from None
+
+    def _records(self, key: str, text: IO[str]) -> Iterator[list[str]]:
+        """CSV records; a broken file (an endless line, a field over csv's limit) is one line with where it broke."""
+        name = self.name(key)
+        lines = _bounded_lines(text, name)
+        reader = csv.reader(lines)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise EscoError(f"{name} line {reader.line_num}: {exc}; is this an ESCO CSV download?") from None
+
+    def header(self, key: str) -> list[str]:
+        with self._text(key) as text:
+            return next(self._records(key, text), [])
+
+    def rows(self, key: str) -> Iterator[dict[str, str]]:
+        with self._text(key) as text:
+            records = self._records(key, text)
+            header = next(records, [])
+            for record in records:
+                if record:                       # a blank line, as csv.DictReader skips it
+                    yield dict(zip(header, record, strict=False))
+
+
+def _check_size(path: Path, info: zipfile.ZipInfo) -> None:
+    """Refuse a member that would inflate beyond MAX_MEMBER_BYTES, or far beyond what CSV text compresses to."""
+    name = Path(info.filename).name
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise EscoError(f"{path}: member {name} would inflate to {info.file_size:,} bytes, over the "
+                        f"{MAX_MEMBER_BYTES:,}-byte limit for one ESCO CSV file; not an ESCO download")
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size >= RATIO_FROM_BYTES and ratio > MAX_RATIO:
+        raise EscoError(f"{path}: member {name} is compressed {ratio:,.0f}:1 (ESCO CSV files stay under "
+                        f"{MAX_RATIO}:1); refused as a likely zip bomb")
+
+
+def _bounded_lines(text: IO[str], name: str) -> Iterator[str]:
+    """Physical lines, each read at most MAX_LINE_CHARS at a time."""
+    n = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        n += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise EscoError(f"{name} line {n}: longer than {MAX_LINE_CHARS:,} characters; "
+                            "is this an ESCO CSV download?")
+        yield line
 
 
 def _split_labels(value: str | None) -> list[str]:
@@ -195,13 +275,16 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
             raise EscoError(f"only the English ESCO release is supported; found languages {sorted(members.langs)}")
         raise EscoError(f"incomplete ESCO release: missing {', '.join(k + '_en.csv' for k in missing)} "
                         f"in {', '.join(members.names)}")
+    for key, columns in REQUIRED_COLUMNS.items():
+        if members.has(key):
+            header = members.header(key)
+            absent = [c for c in columns if c not in header]
+            if absent:
+                raise EscoError(f"{members.name(key)} lacks column{'s' if len(absent) > 1 else ''} "
+                                f"{', '.join(absent)}; is this an ESCO CSV download?")
     skills: list[Skill] = []
     seen: set[str] = set()
-    for i, row in enumerate(members.rows("skills")):
-        if i == 0:
-            absent = [c for c in SKILL_COLUMNS if c not in row]
-            if absent:
-                raise EscoError(f"skills_en.csv lacks columns {absent}; is this an ESCO CSV download?")
+    for row in members.rows("skills"):
         uri, label = (row.get("conceptUri") or "").strip(), (row.get("preferredLabel") or "").strip()
         if not uri or not label or uri in seen:
             continue
@@ -340,9 +423,30 @@ def load_active() -> EscoRelease:
     return _ACTIVE[key]
 
 
-def import_release(paths: Iterable[str | Path], version: str | None = None) -> EscoRelease:
-    """Read an official download and make it the active release (the previous one stays if this fails)."""
+def import_release(paths: Iterable[str | Path], version: str | None = None,
+                   before_switch: Callable[[EscoRelease], None] | None = None) -> EscoRelease:
+    """Read an official download and make it the active release, switching only as the very last step.
+
+    The extract is written beside the active one first, then `before_switch` runs (the CLI loads the warehouse in
+    one transaction there), and only when both succeeded does the new file replace the old one: a bad download, a
+    full disk or a damaged warehouse all leave the previous release active.
+    """
     release = read_release(paths, version)
-    save_extract(release, imported_extract_path())
+    target = imported_extract_path()
+    pending = target.with_name(f".{target.name}.pending-{os.getpid()}")
+    try:
+        try:
+            save_extract(release, pending)
+        except OSError as exc:
+            raise EscoError(f"cannot write {pending}: {exc.strerror or exc}") from None
+        if before_switch is not None:
+            before_switch(release)
+        try:
+            os.replace(pending, target)
+        except OSError as exc:
+            raise EscoError(f"cannot replace {target}: {exc.strerror or exc}") from None
+    finally:
+        pending.unlink(missing_ok=True)
+        pending.with_name(pending.name + ".tmp").unlink(missing_ok=True)     # save_extract's, if it failed
     _ACTIVE.clear()
     return release

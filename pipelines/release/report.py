@@ -254,6 +254,17 @@ def warehouse_facts(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, Any]:
             "last harvest": last.strftime("%Y-%m-%d %H:%M") if last else "never"}
 
 
+def check_out(out: Path) -> None:
+    """Refuse an output path that cannot be written before any work: a folder, or a file under a plain file."""
+    if out.is_dir():
+        raise ReleaseError(f"{out} is a directory; give a file name such as report.html")
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ReleaseError(f"cannot write {out}: {parent} is a file, not a folder")
+            break
+
+
 def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
     """Write the report to `out` (atomically) and say which charts were drawn and which not."""
     from warehouse import db as wh
@@ -262,10 +273,9 @@ def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
     if not warehouse.exists():
         raise ReleaseError(f"no warehouse at {warehouse}; run `mcatlas run` first")
     out = Path(out)
-    if out.is_dir():
-        raise ReleaseError(f"{out} is a directory; give a file name such as report.html")
+    check_out(out)
     try:
-        with wh.connect(warehouse, read_only=True) as con:
+        with wh.connect_checked(warehouse, read_only=True) as con:
             if not con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
                                "and table_name in ('offers', 'harvest_runs')").fetchone()[0] == 2:
                 raise ReleaseError(f"{warehouse} has no offers yet; run `mcatlas run` first")
@@ -279,7 +289,10 @@ def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass                      # the folder is unusable, so nothing was written there either
         raise ReleaseError(f"cannot write {out}: {exc.strerror or exc}") from None
     return {"out": str(out), "drawn": [c.name for c in charts if not c.note],
             "not_drawn": {c.name: c.note for c in charts if c.note}}
