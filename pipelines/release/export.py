@@ -143,12 +143,33 @@ def discover_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[Table], list[s
     return tables, [t for t in OPTIONAL_TABLES if t not in present]
 
 
+# CSV injection (OWASP): a spreadsheet runs a cell starting with one of these as a formula, so such a text cell
+# gets a leading single quote. chr(9) is tab, chr(13) carriage return.
+FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _is_text(duckdb_type: str) -> bool:
+    """Text in a CSV cell: strings, and the lists, structs and maps written there as JSON text. Numbers are not."""
+    return (duckdb_type in ("VARCHAR", "JSON") or duckdb_type.startswith(("ENUM", "STRUCT", "MAP", "UNION"))
+            or duckdb_type.endswith("]"))
+
+
+def _csv_column(name: str, duckdb_type: str) -> str:
+    """One column as written to CSV: nested values as JSON text, every text cell neutralised against formulas.
+
+    Only text is touched, so a negative number stays a number; the rule lives here and nowhere else.
+    """
+    if not _is_text(duckdb_type):
+        return f'"{name}"'
+    plain = duckdb_type in ("VARCHAR", "JSON") or duckdb_type.startswith("ENUM")
+    text = f'"{name}"::varchar' if plain else f'to_json("{name}")::varchar'
+    return f"case when left({text}, 1) in {FORMULA_START} then '''' || {text} else {text} end as \"{name}\""
+
+
 def _select(table: Table, for_csv: bool = False) -> str:
     """The SELECT that exports one table: rows of the selected offers only, in a stable order."""
     if for_csv:
-        cols = ", ".join(
-            f'to_json("{c}")::varchar as "{c}"' if t.endswith("[]") or t.startswith(("STRUCT", "MAP")) else f'"{c}"'
-            for c, t in table.columns.items())
+        cols = ", ".join(_csv_column(c, t) for c, t in table.columns.items())
     else:
         cols = "*"
     base = f"select {cols} from main.{table.name} t"
@@ -297,7 +318,8 @@ def citation_cff(manifest: dict[str, Any]) -> str:
 def _write_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path, fmt: str) -> int:
     """One table to one file; returns its row count (for Parquet, read back from the file just written)."""
     options = "(format parquet, compression zstd)" if fmt == "parquet" else "(format csv, header true)"
-    con.execute(f"copy ({_select(table, for_csv=fmt == 'csv')}) to '{path}' {options}")
+    # The path is a bound parameter: a folder named "it's" must not end the SQL string literal.
+    con.execute(f"copy ({_select(table, for_csv=fmt == 'csv')}) to ? {options}", [str(path)])
     if fmt == "parquet":
         return con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
     return con.execute(f"select count(*) from ({_select(table)})").fetchone()[0]
