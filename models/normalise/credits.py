@@ -10,6 +10,7 @@ level such as MicroMasters). Difficulty labels ("Introductory", "Advanced") are 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,7 +54,7 @@ def parse_ects(value: str | float | int | None) -> Credits:
             if not m:
                 return Credits(None, "ects.invalid", f"no ECTS value in {text!r}")
             number = to_float(next(g for g in m.groups() if g))
-    if number <= 0:
+    if not math.isfinite(number) or number <= 0:  # NaN passes every comparison: refuse it by name
         return Credits(None, "ects.invalid", f"{number:g} ECTS is not a credit value")
     if number > MAX_ECTS:
         return Credits(None, "ects.invalid", f"{number:g} ECTS exceeds {MAX_ECTS:g} (a whole master's degree)")
@@ -101,7 +102,10 @@ def estimate_ects(hours_min: float, hours_max: float) -> Credits:
 
 # ---- EQF ---------------------------------------------------------------------------------------------------
 
-_EQF_EXPLICIT = re.compile(r"(?:\beqf|/snb/eqf/|european qualifications? framework)\D{0,12}([1-8])\b", re.IGNORECASE)
+# The level digit must not carry a sign ('EQF -3', 'level: -3' are no level 3; 'EQF-6' is a hyphenated level 6)
+# nor be part of a longer number ('EQF 12', 'EQF 6.5').
+_EQF_EXPLICIT = re.compile(r"(?:\beqf|/snb/eqf/|european qualifications? framework)\D{0,12}"
+                           r"(?<![\d.,\u2212])(?<![\s:=(]-)([1-8])\b(?![.,]\d)", re.IGNORECASE)
 # National frameworks referenced to the EQF (levels as the referencing reports map them).
 _NQF = (
     (re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE), "SCQF",

@@ -1,10 +1,17 @@
-"""Numbers as sources write them: '7,5', '7.5', '1.500,00', '3,500', '1 500'."""
+"""Numbers as sources write them: '7,5', '7.5', '1.500,00', '3,500', '1 500', '-5', '\u22125'.
+
+A leading minus (ASCII '-' or the Unicode minus sign U+2212) is part of the number, so that "-5 hours" reads as
+minus five and the rules refuse it, instead of the sign being dropped and a plausible 5 hours kept. A hyphen
+between two numbers ("4-8 hours") is a range separator, not a sign: `NUM` only takes a minus that does not follow
+a digit.
+"""
 
 from __future__ import annotations
 
 import re
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+MINUS = "-\u2212"  # ASCII hyphen-minus and the Unicode minus sign
 
 
 def parse_number(text: str) -> float | None:
@@ -18,8 +25,11 @@ def parse_number(text: str) -> float | None:
     s = _SPACES.sub("", text.strip())
     if not s:
         return None
-    neg = s.startswith("-")
-    s = s.lstrip("+-")
+    neg = s[0] in MINUS
+    if neg or s[0] == "+":
+        s = s[1:]
+    if not s or not s[0].isdigit() and not (s[0] in ".," and s[1:2].isdigit()):
+        return None  # '--5', '+-5', '-+5': no number a source means
     if "," in s and "." in s:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         s = s.replace("." if dec == "," else ",", "").replace(dec, ".")
@@ -40,9 +50,12 @@ def parse_number(text: str) -> float | None:
     return -value if neg else value
 
 
-NUM = r"\d+(?:[.,]\d+)?"
+# An optional minus sign written against the digits and not after a digit or decimal mark (so '4-8' stays a range
+# and a '- ' list bullet is no sign), then the digits.
+NUM = r"(?:(?<![\d.,])[-\u2212])?\d+(?:[.,]\d+)?"
 
 
 def to_float(text: str) -> float:
-    """A number matched by `NUM` (decimal comma or point, no thousands separator)."""
-    return float(text.replace(",", "."))
+    """A number matched by `NUM` (decimal comma or point, no thousands separator), its sign kept."""
+    text = text.replace("\u2212", "-").replace(",", ".")
+    return float(text)

@@ -9,6 +9,7 @@ its own, and a rule that fails records `<rule>.error` and leaves the item as it 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,7 @@ from models.normalise.credits import (
 from models.normalise.dates import parse_date
 from models.normalise.explain import explain
 from models.normalise.languages import languages_in, to_iso639_1
+from models.normalise.numbers import parse_number
 from models.normalise.outcomes import (
     MAX_BLOCK_CHARS,
     MAX_OUTCOME_CHARS,
@@ -55,14 +57,12 @@ _FORMS = ("online", "blended", "on-site")
 
 
 def _num(value: Any) -> float | None:
+    """A number given as a number or as text, its sign kept (a '-5' or '\u22125' must reach the range checks)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).replace(",", ".").strip())
-    except ValueError:
-        return None
+        return float(value) if math.isfinite(value) else None
+    return parse_number(str(value))
 
 
 def _low(item: dict[str, Any], ctx: dict[str, Any]) -> str:
@@ -169,7 +169,8 @@ def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
             value = _num(raw)
             ok = value is not None and 0 < value <= 240
             item["ects"], item["ects_flag"] = (value, "estimated") if ok else (None, None)
-            ex.append(explain("ects", item["ects"], "ects", raw, "ects.estimated_by_source"))
+            ex.append(explain("ects", item["ects"], "ects", raw, "ects.estimated_by_source" if ok else "ects.invalid",
+                              None if ok else "an estimate must be a number in 0 < ECTS <= 240; not kept"))
             return
         credits = parse_ects(raw if isinstance(raw, int | float) else str(raw))
         item["ects"] = credits.value

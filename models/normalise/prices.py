@@ -32,8 +32,8 @@ _FREE = re.compile(r"^(?:free|gratis|kostenlos|kostenfrei|gratuit|gratuite|free 
                    r"|\bkostenlos\b|\bgratuit", re.IGNORECASE)
 _PAID = re.compile(r"^(?:paid|fee|fee applies|kostenpflichtig|betalt|payant|charged)$", re.IGNORECASE)
 _AMOUNT = re.compile(
-    r"(?P<neg>(?<![\d.,]\s)(?<![\d.,])-\s*)?(?P<pre>[A-Z]{3}(?![A-Za-z])|US\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|kr\.?|fr\.)?\s*"
-    r"(?P<neg2>(?<![\d.,]\s)(?<![\d.,])-\s*)?(?P<num>\d[\d.,'\u00a0 ]*\d|\d)(?:\s*,-)?\s*"
+    r"(?P<neg>(?<![\d.,]\s)(?<![\d.,])[-\u2212]\s*)?(?P<pre>[A-Z]{3}(?![A-Za-z])|US\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|kr\.?"
+    r"|fr\.)?\s*(?P<neg2>(?<![\d.,]\s)(?<![\d.,])[-\u2212]\s*)?(?P<num>\d[\d.,'\u00a0 ]*\d|\d)(?:\s*,-)?\s*"
     r"(?P<post>[A-Z]{3}(?![A-Za-z])|[$€£¥₹]|kr\.?|,-\s*kr\.?|euros?\b|dollars?\b|pounds\b|zł|kč|ft\b|lei\b|chf\b)?",
     re.IGNORECASE,
 )
