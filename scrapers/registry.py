@@ -12,6 +12,7 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from models.urls import domain_of, normalise_host
 from scrapers.parsers.base import Parser
 
 REGISTRY_PATH = Path(__file__).with_name("sources.yaml")
@@ -43,7 +44,11 @@ class Source(BaseModel):
     robots: str = Field(description="robots.txt status of the paths crawled.")
     schedule: str = Field(description="Default harvest schedule (cron).")
     enabled: bool = True
-    settings: dict[str, object] = Field(default_factory=dict, description="Per-source Scrapy settings.")
+    allowed_domains: list[str] = Field(
+        default_factory=list, description="Hosts beyond those of the start URLs that this source may fetch from "
+        "(subdomains included): only for a source that legitimately crosses hosts, e.g. an auth endpoint.")
+    settings: dict[str, object] = Field(default_factory=dict, description="Per-source Scrapy settings "
+                                        "(e.g. DOWNLOAD_MAXSIZE for a source with larger responses).")
     options: dict[str, object] = Field(default_factory=dict, description="Per-source spider options.")
 
     @field_validator("country")
@@ -59,6 +64,33 @@ class Source(BaseModel):
         if len(value.split()) != 5:
             raise ValueError(f"{value!r} is not a five-field cron expression")
         return value
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _domains(cls, value: list[str]) -> list[str]:
+        out = []
+        for domain in value:
+            if "/" in domain or ":" in domain or "@" in domain or "*" in domain:
+                raise ValueError(f"allowed_domains: {domain!r} is not a bare host name (no scheme, port or wildcard)")
+            out.append(normalise_host(domain))
+        return out
+
+    @field_validator("settings")
+    @classmethod
+    def _safe_settings(cls, value: dict[str, object]) -> dict[str, object]:
+        # The private-address exemption is for local test servers, given on the command line, never configured.
+        if "MCATLAS_ALLOW_PRIVATE_HOSTS" in value:
+            raise ValueError("settings: MCATLAS_ALLOW_PRIVATE_HOSTS cannot be set in the registry (tests only)")
+        for name in ("DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE"):
+            if name in value and not (isinstance(value[name], int) and value[name] > 0):
+                raise ValueError(f"settings: {name} must be a positive number of bytes (0 would mean no limit)")
+        return value
+
+    def fetch_domains(self, start_urls: list[str] | None = None) -> frozenset[str]:
+        """Hosts (and their subdomains) this source may fetch from: those of its start URLs and of the run's
+        own start URLs (`start_urls`, e.g. a catalogue YAML or `MCATLAS_START_URLS`), plus `allowed_domains`."""
+        found = (domain_of(url) for url in [*self.start_urls, *(start_urls or [])])
+        return frozenset(d for d in found if d) | frozenset(self.allowed_domains)
 
     def load_parser(self) -> Parser:
         module, _, func = self.parser.partition(":")

@@ -30,6 +30,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.backoff.BackoffRetryMiddleware": 550,
     "scrapers.middlewares.backoff.BackoffDelayMiddleware": 560,
+    # First on the way out (and last on the way back): no request with a URL the policy refuses
+    # (models/urls.py) reaches the downloader, including start URLs, redirects and robots.txt.
+    "scrapers.middlewares.urlpolicy.UrlPolicyMiddleware": 1,
     # Last before the network: in snapshot mode it answers every request itself.
     "scrapers.middlewares.replay.ReplayMiddleware": 950,
 }
@@ -51,6 +54,18 @@ LOG_LEVEL = "INFO"
 # Progress of long crawls: pages and items so far, in the terminal and the Dagster run log.
 LOGSTATS_INTERVAL = 15.0
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 (installed) starts its remote-control HTTP server (runs Python code sent to it) unless this is
+# False (scrapy.extensions.remote_control, default True); a harvester never needs it.
+REMOTE_CONTROL_ENABLED = False
+
+# A response larger than this is cut and counted as `errors/response_too_large` (the run is then not `ok`);
+# a source with larger documents raises it in its registry `settings`, never to 0 (no limit).
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 32 * 1024 * 1024
+# Live mode refuses loopback/private addresses; local test servers are exempted by exact `host:port`
+# on the command line (`-s MCATLAS_ALLOW_PRIVATE_HOSTS=127.0.0.1:8080`) or the environment variable of the
+# same name, never in the registry; a run using it logs a warning and records `urls/private_allowed_hosts`.
+MCATLAS_ALLOW_PRIVATE_HOSTS = ""
 
 # Offline replay: no network, so no robots.txt, no delays.
 SNAPSHOT_SETTINGS = {

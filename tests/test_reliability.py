@@ -141,7 +141,8 @@ def test_a_source_that_times_out_fails_alone(tmp_path: Path, local_site: str):
     ]}))
     data = tmp_path / "data"
     result = subprocess.run([*MCATLAS, "run", "--live"], cwd=REPO, capture_output=True, text=True, timeout=300,
-                            env=env_for(data, MCATLAS_REGISTRY=str(registry), MCATLAS_HARVEST_RETRIES="0"))
+                            env=env_for(data, MCATLAS_REGISTRY=str(registry), MCATLAS_HARVEST_RETRIES="0",
+                                        MCATLAS_ALLOW_PRIVATE_HOSTS=local_site.split("://")[1]))
     out = result.stdout + result.stderr
     assert result.returncode == 1, out[-3000:]
     assert any("sleepy" in line and "FAILED" in line for line in out.splitlines()), out[-3000:]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,7 +41,7 @@ def offers_of() -> Callable[[Page, str], tuple[list[Any], list[str]]]:
     return chain
 
 
-Route = tuple[int, dict[str, str], bytes] | Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+Route = tuple[int, dict[str, str], bytes] | Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes] | None]
 
 
 class Server:
@@ -58,7 +59,10 @@ class Server:
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
                 else:
-                    status, headers, body = route(self) if callable(route) else route
+                    answer = route(self) if callable(route) else route
+                    if answer is None:  # the route wrote its own answer (a streamed body)
+                        return
+                    status, headers, body = answer
                 if status == 0:  # hang: the client's timeout must fire
                     time.sleep(3)
                     return
@@ -100,7 +104,9 @@ def live_crawl(source: str, start_urls: list[str], landing: Path, env: dict[str,
     """`python -m scrapers.crawl SOURCE --live` against local URLs; the run's summary, stats, offers, rejects."""
     base = {"DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1,
             "RETRY_BACKOFF_BASE": 0, "DOWNLOAD_TIMEOUT": 2, "LOG_LEVEL": "WARNING",
-            "MCATLAS_START_URLS": " ".join(start_urls), **settings}
+            "MCATLAS_START_URLS": " ".join(start_urls),
+            # live mode refuses loopback addresses: exempt exactly this test server (host:port)
+            "MCATLAS_ALLOW_PRIVATE_HOSTS": " ".join(sorted({urlsplit(u).netloc for u in start_urls})), **settings}
     args = [sys.executable, "-m", "scrapers.crawl", source, "--live", "--landing-dir", str(landing)]
     for key, value in base.items():
         args += ["-s", f"{key}={value}"]
