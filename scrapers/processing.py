@@ -6,37 +6,118 @@ Keeping it in one place guarantees that `mcatlas parse` prints exactly what a cr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from annotated_types import MaxLen
 from pydantic import ValidationError
 
 from models.normalise.offer import normalise_item
 from models.normalise.text import one_line, strip_markup
-from models.offer import Offer
+from models.offer import (
+    MAX_LIST_ITEMS,
+    MAX_RAW_CHARS,
+    MAX_RAW_DEPTH,
+    MAX_RAW_ITEM_CHARS,
+    RAW_FACTOR,
+    Offer,
+)
 
-ONE_LINE_FIELDS = ("title", "provider", "platform", "certificate_type", "level_raw", "assessment")
-TEXT_FIELDS = ("description", "prerequisites", "stackability", "quality_assurance", "workload_raw",
-               "duration_raw", "price_raw", "participation_raw", "supervision_identity_check")
+# Fields whose every string (list entries and run fields included) is folded to one line; any other string in
+# the item, however deeply nested (extras, outcomes), keeps its paragraph breaks.
+ONE_LINE_FIELDS = ("title", "provider", "platform", "certificate_type", "level_raw", "assessment", "source",
+                   "source_id", "title_lang", "titles", "country", "languages", "alliances", "subjects", "part_of",
+                   "runs", "participation_form", "ects_flag", "eqf_flag", "price_currency")
+# Ours, not the source's: left exactly as they are.
+UNTOUCHED = ("provenance", "explanations", "input_hash", "record_hash", "learning_outcomes")
 # Fields whose absence is counted in crawl stats (the EU standard elements an offer should carry).
 CHECKED_FIELDS = ("description", "provider", "country", "learning_outcomes", "languages", "url",
                   "ects", "workload_hours_min", "eqf_level", "assessment", "participation_form")
+
+
+def _raw_limits() -> dict[str, int]:
+    """RAW_FACTOR x each field's schema limit: what a raw value may measure before markup is stripped."""
+    limits = {}
+    for name, info in Offer.model_fields.items():
+        cap = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
+        if cap is not None and info.annotation is not None and "str" in str(info.annotation) \
+                and not str(info.annotation).startswith(("list", "dict")):
+            limits[name] = RAW_FACTOR * cap
+    return limits
+
+
+RAW_LIMITS = _raw_limits()
 
 
 class RejectItem(Exception):
     """The item cannot become an Offer; the message is the one-line reason stored with the reject."""
 
 
+def check_raw_size(item: Mapping[str, Any]) -> None:
+    """Refuse an oversized parsed item before any work is done on it (cleaning, hashing, normalising).
+
+    A field's raw string may be RAW_FACTOR times its schema limit (room for markup and entities), any other string
+    MAX_RAW_CHARS, a list RAW_FACTOR x MAX_LIST_ITEMS entries, the whole item MAX_RAW_ITEM_CHARS of text and
+    MAX_RAW_DEPTH levels of nesting. Only lengths are read, so a 200 MB title costs next to nothing.
+    """
+    total = 0
+    stack: list[tuple[str, Any, int]] = [(k, v, 1) for k, v in item.items() if k != "provenance"]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, str):
+            limit = RAW_LIMITS.get(where, MAX_RAW_CHARS)
+            if len(value) > limit:
+                raise RejectItem(f"{where}: {len(value):,} characters before cleaning, over the limit of {limit:,}")
+            total += len(value)
+            if total > MAX_RAW_ITEM_CHARS:
+                raise RejectItem(f"{where}: the item holds over {MAX_RAW_ITEM_CHARS:,} characters of text")
+        elif isinstance(value, list | dict):
+            if depth > MAX_RAW_DEPTH:
+                raise RejectItem(f"{where}: nested deeper than {MAX_RAW_DEPTH} levels")
+            if len(value) > RAW_FACTOR * MAX_LIST_ITEMS:
+                raise RejectItem(f"{where}: {len(value):,} entries, over the limit of {RAW_FACTOR * MAX_LIST_ITEMS:,}")
+            pairs = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((f"{where}.{k}" if isinstance(value, dict) else f"{where}[{k}]", v, depth + 1)
+                         for k, v in pairs)
+
+
+def shortened(value: Any, keep: int = 300) -> Any:
+    """`value` with long strings cut to `keep` characters (and their length noted): the raw kept with a reject."""
+    if isinstance(value, str):
+        return value if len(value) <= keep else f"{value[:keep]}... ({len(value):,} chars)"
+    if isinstance(value, list):
+        return [shortened(v, keep) for v in value[:keep]]
+    if isinstance(value, dict):
+        return {k: shortened(v, keep) for k, v in list(value.items())[:keep]}
+    return value
+
+
+def _clean_value(value: Any, text: Callable[[str | None], str | None]) -> Any:
+    """Markup out of every string in `value`, walking lists and dicts; empty strings drop out of lists."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, list):
+        cleaned = (_clean_value(v, text) for v in value)
+        return [v for v in cleaned if v is not None]
+    if isinstance(value, dict):
+        return {k: _clean_value(v, text) for k, v in value.items()}
+    return value
+
+
 def clean(item: dict[str, Any]) -> dict[str, Any]:
-    """Plain text everywhere: markup removed, whitespace folded, empty strings dropped."""
-    for name in ONE_LINE_FIELDS:
-        if isinstance(item.get(name), str):
-            item[name] = one_line(item[name])
-    for name in TEXT_FIELDS:
-        if isinstance(item.get(name), str):
-            item[name] = strip_markup(item[name])
+    """Plain text everywhere: markup removed, whitespace folded, empty strings dropped.
+
+    Every string the source gave is cleaned, wherever it sits (subjects, runs, extras at any depth), so that no
+    field can carry markup into the warehouse or an export because nobody listed it. Raises RejectItem for an item
+    over the size limits (checked first, on the raw lengths).
+    """
+    check_raw_size(item)
+    for name, value in item.items():
+        if name in UNTOUCHED:
+            continue
+        item[name] = _clean_value(value, one_line if name in ONE_LINE_FIELDS else strip_markup)
     if isinstance(item.get("titles"), dict):
-        item["titles"] = {k: one_line(v) for k, v in item["titles"].items() if one_line(v)}
+        item["titles"] = {k: v for k, v in item["titles"].items() if v}
     outcomes = []
     for outcome in item.get("learning_outcomes") or []:
         if isinstance(outcome, str):
@@ -44,9 +125,7 @@ def clean(item: dict[str, Any]) -> dict[str, Any]:
         # Lines are kept (one statement per line or list item); normalise_item splits and folds them.
         text = strip_markup(outcome.get("text")) if isinstance(outcome.get("text"), str) else None
         if text:
-            outcome["text"] = text
-            if outcome.get("text_en"):
-                outcome["text_en"] = one_line(outcome["text_en"])
+            outcome = {k: text if k == "text" else _clean_value(v, one_line) for k, v in outcome.items()}
             outcomes.append(outcome)
     item["learning_outcomes"] = outcomes
     return item

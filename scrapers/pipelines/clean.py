@@ -5,10 +5,11 @@ from typing import Any
 
 import orjson
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from models.normalise.reuse import PreviousRecords, input_hash, with_provenance
 from scrapers.landing import finished_runs
-from scrapers.processing import clean
+from scrapers.processing import RejectItem, check_raw_size, clean, shortened
 
 REUSED = "_reused"  # marks an item taken over from the previous run: normalise and validate leave it alone
 
@@ -40,6 +41,16 @@ class CleanPipeline:
         return self.previous
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        try:
+            check_raw_size(item)  # before hashing: an oversized item is refused without being serialised
+        except RejectItem as exc:
+            reason = str(exc)
+            self.crawler.stats.inc_value(f"rejects/{reason.split(':')[0]}")
+            raw = shortened({k: v for k, v in item.items() if k != "provenance"})
+            landing = getattr(self.crawler.spider, "landing", None)
+            if landing is not None:
+                landing.write_reject(shortened(item.get("source_id")), reason, raw, url=shortened(item.get("url")))
+            raise DropItem(f"rejected {shortened(item.get('source_id'), 80)}: {reason}") from None
         key = input_hash(item)
         line = self._previous().get(key)
         if line is not None:
