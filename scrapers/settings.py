@@ -66,6 +66,12 @@ DOWNLOAD_WARNSIZE = 32 * 1024 * 1024
 # on the command line (`-s MCATLAS_ALLOW_PRIVATE_HOSTS=127.0.0.1:8080`) or the environment variable of the
 # same name, never in the registry; a run using it logs a warning and records `urls/private_allowed_hosts`.
 MCATLAS_ALLOW_PRIVATE_HOSTS = ""
+# Names that resolve to a loopback/private/link-local address are refused at the lookup, before any connection
+# (the URL policy can only see IP literals and local-only names).
+TWISTED_DNS_RESOLVER = "scrapers.resolver.PublicOnlyResolver"
+# Only HTTP(S) can be fetched at all: even a URL that slipped past the policy could not read a local file
+# (file:), run a data: URL or reach FTP/S3. Snapshot replay answers in its middleware, not through a handler.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # Offline replay: no network, so no robots.txt, no delays.
 SNAPSHOT_SETTINGS = {

@@ -204,3 +204,27 @@ def test_a_private_exemption_is_exact_and_announced():
     assert mw.allow_private == {"127.0.0.1:8080"} and mw.crawler.stats["urls/private_allowed_hosts"] == 1
     with pytest.raises(RefusedURL, match="private"):
         mw.process_request(Request("http://127.0.0.1:8081/"))
+
+
+def test_names_resolving_to_non_public_addresses_fail_at_the_lookup():
+    """A public-looking name whose DNS answer is loopback/private/link-local never gets a connection."""
+    from twisted.internet.error import DNSLookupError
+
+    from scrapers.resolver import PublicOnlyResolver, allowed_names
+
+    resolver = PublicOnlyResolver.__new__(PublicOnlyResolver)
+    resolver.allow = allowed_names("127.0.0.1:8080, test-server.example:9000")
+    for address in ("127.0.0.1", "10.1.2.3", "192.168.0.7", "169.254.169.254", "0.0.0.0", "::1", "fe80::1"):
+        with pytest.raises(DNSLookupError, match="non-public"):
+            resolver.refuse_private(address, "courses.example.org")
+    assert resolver.refuse_private("93.184.215.14", "courses.example.org") == "93.184.215.14"
+    # Exempt test servers (host part of an exact host:port) still resolve.
+    assert resolver.refuse_private("127.0.0.1", "test-server.example") == "127.0.0.1"
+    assert resolver.refuse_private("127.0.0.1", "127.0.0.1") == "127.0.0.1"
+
+
+def test_crawls_cannot_fetch_anything_but_http_and_resolve_through_the_public_only_resolver():
+    settings = build_settings(get_source("dtu"), "live", None)
+    assert settings.get("TWISTED_DNS_RESOLVER") == "scrapers.resolver.PublicOnlyResolver"
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    assert all(handlers.get(scheme, "missing") is None for scheme in ("file", "data", "ftp", "s3"))
