@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from models.normalise.outcomes import extract_outcomes
-from scrapers.parsers.base import Page, Reject
+from scrapers.parsers.base import Page, Reject, guard_record
 
 _ISO_DURATION = re.compile(
     r"^P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
@@ -152,13 +152,17 @@ def run(run_id: Any = None, start: Any = None, end: Any = None, weeks: Any = Non
 
 def parse_records(page: Page, source: str, records: Iterable[Any], make: Callable[[dict[str, Any]], Any],
                   id_of: Callable[[dict[str, Any]], Any]) -> Page:
-    """Map each record to an item; a record that is not an object, lacks an id or repeats one is rejected."""
+    """Map each record to an item; a record that is not an object, lacks an id, repeats one or fails to map
+    (any exception, see `guard_record`) is rejected, and the others still yield."""
     seen: set[str] = set()
     for record in records:
         if not isinstance(record, dict):
             page.rejects.append(Reject(source, None, "record: not a JSON object", record))
             continue
-        sid = text(id_of(record))
+        before = len(page.rejects)
+        sid = text(guard_record(page, source, None, lambda record=record: id_of(record), record))
+        if len(page.rejects) > before:
+            continue
         if not sid:
             page.rejects.append(Reject(source, None, "source_id: missing", record))
             continue
@@ -166,11 +170,7 @@ def parse_records(page: Page, source: str, records: Iterable[Any], make: Callabl
             page.rejects.append(Reject(source, sid, "source_id: duplicate in one response", None))
             continue
         seen.add(sid)
-        try:
-            item = make(record)
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            page.rejects.append(Reject(source, sid, f"record: unreadable ({type(exc).__name__}: {exc})", record))
-            continue
+        item = guard_record(page, source, sid, lambda record=record: make(record), record)
         if item is None:
             continue
         item.setdefault("source_id", sid)

@@ -181,6 +181,14 @@ def detail_item(cat: Catalogue, sel: Selector, url: str) -> tuple[dict[str, Any]
 
 
 def parse_with(cat: Catalogue, body: bytes, url: str) -> Page:
+    """A catalogue page read with `cat`'s selectors; a page too deep for lxml/parsel is one ParseError."""
+    try:
+        return _parse_with(cat, body, url)
+    except RecursionError:
+        raise ParseError(f"{cat.name} catalogue page: document nested too deeply to read") from None
+
+
+def _parse_with(cat: Catalogue, body: bytes, url: str) -> Page:
     if not body.strip():
         raise ParseError(f"{cat.name} catalogue page: empty response body")
     if body.lstrip()[:1] in (b"{", b"["):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
+from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
     as_list,
@@ -124,6 +124,7 @@ def _kind(url: str, elements: list[Any]) -> str:
     return "courses"
 
 
+@too_deep_is_parse_error("coursera api")
 def parse(body: bytes, url: str) -> Page:
     from scrapers.parsers.dispatch import fallback
 

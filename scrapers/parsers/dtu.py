@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from lxml import etree
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, Reject
+from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "dtu"
@@ -280,6 +280,7 @@ def course_url(code: str, year: str | None) -> str:
     return f"{SERVICE}/GetCourse?{urlencode(query)}"
 
 
+@too_deep_is_parse_error("dtu course service")
 def parse(body: bytes, url: str) -> Page:
     root = load_xml(body, "dtu course service")
     page = Page()
@@ -287,7 +288,9 @@ def parse(body: bytes, url: str) -> Page:
     if courses:
         seen: set[str] = set()
         for course in courses:
-            item = course_item(course)
+            item = guard_record(page, SOURCE, course.get("CourseCode"), lambda course=course: course_item(course))
+            if item is None:
+                continue
             sid = item["source_id"]
             if sid in seen:
                 page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate course code in one response"))

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers.parsers import mit
-from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
+from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
     as_list,
@@ -215,6 +215,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     return page
 
 
+@too_deep_is_parse_error("edx")
 def parse(body: bytes, url: str) -> Page:
     from scrapers.parsers.dispatch import fallback
 

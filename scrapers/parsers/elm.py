@@ -18,7 +18,6 @@ Persons (a credential's subject, contact persons) are never read: only specifica
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -26,7 +25,7 @@ from typing import Any
 import pycountry
 from lxml import etree
 
-from scrapers.parsers.base import Page, ParseError, Reject
+from scrapers.parsers.base import Page, ParseError, Reject, guard_record, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import run, to_date
 from scrapers.parsers.xml import load_xml, local
 
@@ -458,10 +457,7 @@ def _load(body: bytes) -> tuple[list[Any], Any]:
     """Neutral roots and the credential issuer (if any) from JSON-LD or LOQ XML bytes."""
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
-        try:
-            data = json.loads(body.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ParseError(f"elm json-ld: malformed JSON ({exc})".split("\n")[0]) from None
+        data = load_json(body, "elm json-ld")
         neutral = _from_json(data)
         roots = neutral if isinstance(neutral, list) else [neutral]
         roots = [g for r in roots for g in ((r.get("@graph") or r.get("graph") or [r]) if isinstance(r, dict) else [r])]
@@ -472,6 +468,7 @@ def _load(body: bytes) -> tuple[list[Any], Any]:
     return [_from_xml(root)], None
 
 
+@too_deep_is_parse_error("elm")
 def parse(body: bytes, url: str) -> Page:
     roots, issuer = _load(body)
     graph = Graph(roots)
@@ -509,10 +506,9 @@ def parse(body: bytes, url: str) -> Page:
             page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate id in one document"))
             continue
         seen.add(sid)
-        try:
-            item = offer_item(graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer)
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            page.rejects.append(Reject(SOURCE, sid, f"record: unreadable ({type(exc).__name__}: {exc})"))
+        item = guard_record(page, SOURCE, sid, lambda opp=opp, spec=spec: offer_item(
+            graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer))
+        if item is None:
             continue
         if not item["languages"]:
             page.stats["elm/missing_language"] = page.stats.get("elm/missing_language", 0) + 1

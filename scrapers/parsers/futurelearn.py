@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from models.normalise.outcomes import extract_outcomes
-from scrapers.parsers.base import Page, Reject, load_json
+from scrapers.parsers.base import Page, Reject, guard_record, load_json, too_deep_is_parse_error
 
 SOURCE = "futurelearn"
 
@@ -122,6 +122,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     if not kind:
         return None
     page = Page()
+    make = program_item if kind == "programs" else course_item
     for record in records:
         if not isinstance(record, dict):
             page.rejects.append(Reject(SOURCE, None, "record: not a JSON object", record))
@@ -129,12 +130,15 @@ def parse_data(data: Any, url: str) -> Page | None:
         if not record.get("uuid"):
             page.rejects.append(Reject(SOURCE, None, "source_id: missing uuid", record))
             continue
-        page.items.append(program_item(record) if kind == "programs" else course_item(record))
+        item = guard_record(page, SOURCE, str(record["uuid"]), lambda record=record: make(record), record)
+        if item is not None:
+            page.items.append(item)
     if not page.items and not page.rejects:
         page.stats["errors/empty_results"] = 1
     return page
 
 
+@too_deep_is_parse_error("futurelearn feed")
 def parse(body: bytes, url: str) -> Page:
     from scrapers.parsers.dispatch import fallback
 

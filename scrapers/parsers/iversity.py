@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.parsers.base import Page, ParseError, load_json
+from scrapers.parsers.base import Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import as_list, names, note_empty, outcomes, parse_records, run, strip_tracking, text
 
 SOURCE = "iversity"
@@ -45,6 +45,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     return note_empty(parse_records(Page(), SOURCE, rows, course_item, lambda r: r.get("id")), expected=False)
 
 
+@too_deep_is_parse_error("iversity api")
 def parse(body: bytes, url: str) -> Page:
     page = parse_data(load_json(body, "iversity api"), url)
     if page is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, load_json
+from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
     as_list,
@@ -173,6 +173,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     return page
 
 
+@too_deep_is_parse_error("mit catalogue api")
 def parse(body: bytes, url: str) -> Page:
     data = load_json(body, "mit catalogue api")
     if isinstance(data, dict) and isinstance(data.get("errors"), list) and not dig(data, "data", "searchAPISearch"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from scrapers.parsers import jsonapi
-from scrapers.parsers.base import FollowUp, Page, load_json
+from scrapers.parsers.base import FollowUp, Page, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     as_list,
     dig,
@@ -163,6 +163,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     return page
 
 
+@too_deep_is_parse_error("moochub api")
 def parse(body: bytes, url: str) -> Page:
     from scrapers.parsers.dispatch import fallback
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, Reject
+from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
 from scrapers.parsers.common import as_list, iso_duration_weeks, names, outcomes, run, strip_tracking, text
 from scrapers.parsers.structured import COURSE_TYPES, extract_nodes, type_names
 from scrapers.parsers.xml import load_xml, local
@@ -158,6 +158,7 @@ def url_list(body: bytes, url: str) -> Page | None:
     return Page(follow=[FollowUp(ln, kind="page") for ln in lines])
 
 
+@too_deep_is_parse_error("schema.org page")
 def parse(body: bytes, url: str) -> Page:
     listed = sitemap_follow(body, url) or url_list(body, url)
     if listed is not None:
@@ -168,10 +169,8 @@ def parse(body: bytes, url: str) -> Page:
     nodes = extract_nodes(body, url, COURSE_TYPES, page.stats)
     seen: set[str] = set()
     for node in nodes:
-        try:
-            item = node_item(node, url)
-        except (TypeError, ValueError, AttributeError) as exc:
-            page.rejects.append(Reject(SOURCE, text(node.get("@id")), f"record: unreadable ({exc})", node))
+        item = guard_record(page, SOURCE, text(node.get("@id")), lambda node=node: node_item(node, url), node)
+        if item is None:
             continue
         if item["source_id"] in seen:
             page.rejects.append(Reject(SOURCE, item["source_id"], "source_id: duplicate in one page", None))

@@ -14,10 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 import extruct
+import orjson
 from lxml import html as lxml_html
 
 from scrapers.parsers.base import ParseError
 
+# Real JSON-LD nests a handful of levels; the walks below recurse, so a deeper block is skipped, not walked.
+MAX_JSONLD_DEPTH = 64
 COURSE_TYPES = ("Course", "CourseInstance", "EducationalOccupationalCredential")
 _PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
 
@@ -76,16 +79,49 @@ def _outermost(roots: list[Any], wanted: set[str]) -> list[dict[str, Any]]:
     return found
 
 
+def _too_deep(value: Any, limit: int) -> bool:
+    """True when `value` nests containers deeper than `limit` (iterative: a deep block must not overflow here)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current if isinstance(v, dict | list))
+    return False
+
+
+def _decode_block(raw: str) -> Any:
+    """One JSON-LD block; raises ValueError when it is malformed or nested too deeply to walk."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "depth" in exc.msg.lower() or "recursion" in exc.msg.lower():
+            raise ValueError("nested too deeply") from None
+        try:  # lenient fallback: control characters inside strings are common in hand-written JSON-LD
+            data = json.loads(raw, strict=False)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+    if _too_deep(data, MAX_JSONLD_DEPTH):
+        raise ValueError("nested too deeply")
+    return data
+
+
 def jsonld_documents(tree: Any, stats: dict[str, int]) -> list[Any]:
+    """Each JSON-LD block decoded on its own: a malformed or absurdly deep block is counted and skipped, so it
+    cannot hide the valid blocks beside it."""
     docs = []
     for script in tree.xpath('//script[contains(translate(@type, "JSONLD", "jsonld"), "ld+json")]'):
         raw = (script.text or "").strip().removeprefix("<!--").removesuffix("-->").strip()
         if not raw:
             continue
         try:
-            docs.append(json.loads(raw, strict=False))
-        except json.JSONDecodeError:
-            stats["structured/bad_jsonld_block"] = stats.get("structured/bad_jsonld_block", 0) + 1
+            docs.append(_decode_block(raw))
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError
+            key = "structured/too_deep_jsonld_block" if "too deeply" in str(exc) else "structured/bad_jsonld_block"
+            stats[key] = stats.get(key, 0) + 1
     return docs
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.parsers.base import Page, ParseError, load_json
+from scrapers.parsers.base import Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import names, note_empty, outcomes, parse_records, strip_tracking, text
 
 SOURCE = "udacity"
@@ -43,6 +43,7 @@ def parse_data(data: Any, url: str) -> Page | None:
     return note_empty(parse_records(Page(), SOURCE, rows, course_item, lambda r: r.get("key")), expected=False)
 
 
+@too_deep_is_parse_error("udacity api")
 def parse(body: bytes, url: str) -> Page:
     page = parse_data(load_json(body, "udacity api"), url)
     if page is None:

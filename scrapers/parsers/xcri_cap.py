@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from scrapers.parsers.base import Page, ParseError, Reject
+from scrapers.parsers.base import Page, ParseError, Reject, guard_record, too_deep_is_parse_error
 from scrapers.parsers.common import outcomes, to_date
 from scrapers.parsers.xml import load_xml, local
 
@@ -208,6 +208,7 @@ def _provider(node: etree._Element) -> dict[str, Any]:
     return {"name": _first(kids, "title"), "url": _first(kids, "url") or _first(kids, "identifier")}
 
 
+@too_deep_is_parse_error("xcri-cap feed")
 def parse(body: bytes, url: str) -> Page:
     root = load_xml(body, "xcri-cap feed")
     if local(root.tag) != "catalog":
@@ -216,13 +217,14 @@ def parse(body: bytes, url: str) -> Page:
     seen: set[str] = set()
     found = 0
     for provider_node in (c for c in root if isinstance(c.tag, str) and local(c.tag) == "provider"):
-        provider = _provider(provider_node)
+        provider = guard_record(page, SOURCE, None, lambda node=provider_node: _provider(node))
+        if provider is None:
+            continue
         for course in (c for c in provider_node if isinstance(c.tag, str) and local(c.tag) == "course"):
             found += 1
-            try:
-                item = course_item(course, provider, page.stats)
-            except (TypeError, ValueError, AttributeError) as exc:
-                page.rejects.append(Reject(SOURCE, None, f"record: unreadable ({type(exc).__name__}: {exc})"))
+            item = guard_record(page, SOURCE, None,
+                                lambda course=course, provider=provider: course_item(course, provider, page.stats))
+            if item is None:
                 continue
             sid = item["source_id"]
             if not sid:

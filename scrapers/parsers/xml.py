@@ -6,7 +6,13 @@ from lxml import etree
 
 from scrapers.parsers.base import ParseError
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
+# Internal entities (`<!ENTITY nbsp "&#160;">` in the document's own DTD) are expanded: left unresolved, lxml ends an
+# element's `.text` at the first reference and "Intro&nbsp;to Python" becomes "Intro". External entities (SYSTEM /
+# PUBLIC, file or URL) are never loaded: "internal" refuses them (the document is then malformed), no_network and
+# load_dtd=False keep lxml off the network and the disk. huge_tree=False keeps libxml2's safety limits: nesting
+# deeper than 256 levels is an error, and entity amplification (billion laughs) is stopped early.
+_PARSER = etree.XMLParser(resolve_entities="internal", load_dtd=False, no_network=True, huge_tree=False,
+                          remove_blank_text=False)
 
 
 def load_xml(body: bytes, what: str) -> etree._Element:
