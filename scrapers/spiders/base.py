@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from scrapers.landing import LandingRun, landing_root, new_run_id
-from scrapers.parsers.base import FollowUp, ParseError, Parser
+from scrapers.middlewares.urlpolicy import PolicyRefusal
+from scrapers.parsers.base import FollowUp, ParseError, Parser, one_line_reason
 from scrapers.registry import Source, get_source
 
 SPIDER_VERSION = "0.1.0"
@@ -65,6 +68,8 @@ class SourceSpider(scrapy.Spider):
             yield self.request_for(FollowUp(url=url, kind="start"))
 
     def on_error(self, failure: Failure) -> None:
+        if failure.check(PolicyRefusal):
+            return  # counted and logged once by UrlPolicyMiddleware (urls/refused/..., errors/response_too_large)
         request = failure.request
         kind = type(failure.value).__name__
         self.crawler.stats.inc_value(f"errors/{kind}")
@@ -96,6 +101,14 @@ class SourceSpider(scrapy.Spider):
             self.landing.write_reject(None, f"unparseable response: {exc}", None, url=response.url)
             self.logger.error("cannot parse %s: %s", response.url, exc)
             return
+        except Exception as exc:  # noqa: BLE001 - a parser bug or a hostile body fails this page, never the run's status
+            # counted under errors/ so closed() reports the run partial (or failed): the offers this page carried are
+            # missing, and a run that missed them must not withdraw them. The raw response is already landed.
+            stats.inc_value(f"errors/parser_exception/{type(exc).__name__}")
+            reason = f"parser failed: {one_line_reason(exc)}"
+            self.landing.write_reject(None, reason, None, url=response.url)
+            self.logger.error("cannot parse %s: %s", response.url, reason, exc_info=True)
+            return
         stats.inc_value("responses/parsed")
         for name, count in page.stats.items():
             stats.inc_value(name, count)
@@ -118,9 +131,48 @@ class SourceSpider(scrapy.Spider):
         for follow in page.follow:
             yield self.request_for(follow)
 
+    # --- failures outside the parser: item pipelines and the callback itself --------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
+        crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
+        return spider
+
+    def _reject_safely(self, source_id: Any, reason: str, raw: Any, url: str | None) -> None:
+        """Land a reject; a raw record that cannot be serialised (too deep, say) is dropped, the reason kept."""
+        sid = source_id if isinstance(source_id, str) or source_id is None else str(source_id)
+        try:
+            self.landing.write_reject(sid, reason, raw, url=url)
+        except Exception:  # noqa: BLE001 - the reason must land even when the raw record cannot
+            self.landing.write_reject(sid, reason, None, url=url)
+
+    def on_item_error(self, item: Any, response: Response | None, spider: scrapy.Spider, failure: Failure) -> None:
+        """An exception in an item pipeline (not a DropItem): Scrapy counts nothing, so the run would look ok."""
+        exc = failure.value
+        self.crawler.stats.inc_value(f"errors/item_pipeline/{type(exc).__name__}")
+        record = item if isinstance(item, dict) else {}
+        raw = {k: v for k, v in record.items() if k != "provenance"}
+        url = response.url if isinstance(response, Response) else record.get("url")
+        self._reject_safely(record.get("source_id"), f"item pipeline failed: {one_line_reason(exc)}", raw, url)
+
+    def on_spider_error(self, failure: Failure, response: Response | None, spider: scrapy.Spider) -> None:
+        """An exception in the callback outside the parser (Scrapy counts it as spider_exceptions/<type>, which
+        closed() reads): land the page and the reason, so the failure is visible next to the rejects."""
+        url = response.url if isinstance(response, Response) else None
+        self._reject_safely(None, f"callback failed: {one_line_reason(failure.value)}", None, url)
+
+    @staticmethod
+    def error_count(stats: dict[str, Any]) -> int:
+        """Every failure the run met: errors/* (fetch, parse, parser and pipeline exceptions, empty results) and
+        spider_exceptions/<type> (the per-type keys; `spider_exceptions/count` is their total)."""
+        return sum(v for k, v in stats.items() if isinstance(v, int) and (
+            k.startswith("errors/") or (k.startswith("spider_exceptions/") and k != "spider_exceptions/count")))
+
     def closed(self, reason: str) -> None:
+        """The run's status: ok only when every page parsed and nothing failed; partial runs withdraw nothing."""
         stats = dict(self.crawler.stats.get_stats())
-        errors = sum(v for k, v in stats.items() if k.startswith("errors/"))
+        errors = self.error_count(stats)
         valid = stats.get("offers/valid", 0)
         if valid == 0:
             status = "failed" if errors else "empty"

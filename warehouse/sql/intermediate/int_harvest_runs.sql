@@ -1,7 +1,8 @@
 -- harvest runs in time order per source, with whether each one may withdraw listings.
--- a run is complete when it finished ok and did not collapse: it holds at least `collapse_ratio` (warehouse_settings)
--- of the offers of
--- the previous complete run. partial, failed, empty or collapsed runs never withdraw anything.
+-- a run is complete when it finished ok, recorded no failure and did not collapse: it holds at least `collapse_ratio`
+-- (warehouse_settings) of the offers of the previous complete run. partial, failed, empty or collapsed runs never
+-- withdraw anything, and neither does an `ok` run whose stats still count errors (errors/*) or spider exceptions
+-- (spider_exceptions/*): runs landed before the spider counted those were marked ok although pages were lost.
 create or replace view int_harvest_runs as
 with loadable as (
     select
@@ -11,7 +12,10 @@ with loadable as (
         coalesce(
             try_strptime(run_id, '%Y%m%dT%H%M%S%fZ'), try_strptime(run_id, '%Y%m%dT%H%M%SZ'), finished_at, loaded_at
         ) as run_time,
-        status,
+        -- `ok` only with no failure counter in its stats (see above)
+        case when status = 'ok' and coalesce(len(list_filter(json_keys(stats),
+                lambda k: k like 'errors/%' or k like 'spider_exceptions/%')), 0) > 0
+            then 'partial' else status end as status,
         offers
     from harvest_runs
     where status in ('ok', 'partial')
