@@ -31,7 +31,7 @@ import duckdb  # noqa: E402
 from models.skills import service  # noqa: E402
 from models.skills.evaluate import metrics, read_annotations  # noqa: E402
 from models.skills.index import cache_path, load  # noqa: E402
-from models.skills.mapping import load_release, map_outcomes  # noqa: E402
+from warehouse.skills import load_release, map_outcomes  # noqa: E402
 
 OUT = REPO / "bench" / "results" / "skills_speed.json"
 SHARED = REPO.parent / "shared"

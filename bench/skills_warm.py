@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 import duckdb  # noqa: E402
 
 from models.skills.esco import load_active  # noqa: E402
-from models.skills.mapping import METHOD, load_release, map_outcomes  # noqa: E402
+from warehouse.skills import METHOD, load_release, map_outcomes  # noqa: E402
 
 OUT = REPO / "bench" / "results" / "skills_warm.json"
 

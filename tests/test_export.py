@@ -97,7 +97,8 @@ def build_small_warehouse(data: Path, with_optional: bool = True) -> Path:
 def add_skills(con: duckdb.DuckDBPyConnection) -> None:
     """The real skills tables and views, holding two ESCO skills (with their groups) and one match per outcome, as
     a mapping run writes them; the 'ethics' outcome's match scores under the acceptance threshold."""
-    from models.skills import esco, mapping
+    from models.skills import esco
+    from warehouse import skills as mapping
 
     full = esco.load_extract(esco.BUILTIN_EXTRACT)
     release = esco.subset(full, [ESCO_PYTHON, ESCO_SOLAR])

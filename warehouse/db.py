@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from scrapers.landing import DONE, data_dir, finished_runs, run_status
+from models.landing import DONE, data_dir, finished_runs, run_status
 
 SQL_DIR = Path(__file__).with_name("sql")
 # Order matters: each layer reads the one before (raw -> staging -> intermediate -> core).
@@ -204,11 +204,6 @@ def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict
                         "rejects_in_run": rejects, "new_or_changed": new.get(run_id, 0),
                         "loaded": status["status"] in LOADABLE})
     return results
-
-
-def load_run(con: duckdb.DuckDBPyConnection, run_dir: Path) -> dict[str, Any]:
-    """Load one finished landing run into the raw layer (caller holds the transaction)."""
-    return load_runs(con, [run_dir])[0]
 
 
 def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[str]) -> list[dict[str, Any]]:

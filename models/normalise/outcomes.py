@@ -23,8 +23,7 @@ _CUE_PATTERN = (
     r"|lernziele|nach (dem kurs|abschluss)|objectifs (d.apprentissage|pédagogiques)"
     r"|læringsmål|kursets mål)"
 )
-CUE = re.compile(_CUE_PATTERN, re.IGNORECASE)
-# The same cue for text already lower-cased: case-insensitive matching is several times slower in `re`.
+# The cue for text already lower-cased: case-insensitive matching is several times slower in `re`.
 _CUE_LOW = re.compile(_CUE_PATTERN)
 # Every cue contains one of these words, so a text containing none of them (lower-cased) has no cue; `in` on a
 # string is a C substring search, far cheaper than running the alternation at every position.

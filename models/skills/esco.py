@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any
@@ -260,15 +260,8 @@ def detect_version(paths: Iterable[Path]) -> str | None:
     return None
 
 
-def read_release(paths: Iterable[str | Path], version: str | None = None) -> EscoRelease:
-    """Read an official ESCO CSV download (v1.1 and later, English). Raises EscoError with a one-line reason."""
-    paths = [Path(p) for p in paths]
-    members = _Members(paths)
-    version = version or detect_version([*paths, *(Path(n) for n in members.names)])
-    if not version:
-        raise EscoError("cannot tell the ESCO version from the file names; pass --version (e.g. v1.2.0)")
-    if not version.startswith("v"):
-        version = f"v{version}"
+def _check_members(members: _Members) -> None:
+    """Every required file and column present, before any row is read: a partial download must not become active."""
     missing = [k for k in REQUIRED if not members.has(k)]
     if missing:
         if members.langs and not members.has("skills"):
@@ -282,6 +275,10 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
             if absent:
                 raise EscoError(f"{members.name(key)} lacks column{'s' if len(absent) > 1 else ''} "
                                 f"{', '.join(absent)}; is this an ESCO CSV download?")
+
+
+def _read_skills(members: _Members) -> list[Skill]:
+    """Released skills, each URI once, alternative labels without the preferred one."""
     skills: list[Skill] = []
     seen: set[str] = set()
     for row in members.rows("skills"):
@@ -296,14 +293,17 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
                             (row.get("reuseLevel") or "").strip(), (row.get("description") or "").strip()))
     if not skills:
         raise EscoError("skills_en.csv holds no skills; the download is empty or truncated")
+    return skills
 
+
+def _read_groups(members: _Members, broader: set[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """Skill groups with their level and code from the hierarchy file; its parent links go into `broader`."""
     groups: dict[str, dict[str, Any]] = {}
     for row in members.rows("skillgroups"):
         uri = (row.get("conceptUri") or "").strip()
         if uri:
             groups[uri] = {"uri": uri, "label": (row.get("preferredLabel") or "").strip(),
                            "code": (row.get("code") or "").strip() or None, "level": None}
-    broader: set[tuple[str, str]] = set()
     for row in members.rows("skillshierarchy"):
         parent = None
         for level in range(4):
@@ -317,6 +317,11 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
             if parent:
                 broader.add((uri, parent))
             parent = uri
+    return groups
+
+
+def _read_collections(members: _Members, broader: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """The four collections (digital, green, transversal, language); their broader links go into `broader`."""
     collections: dict[str, list[str]] = {}
     for key, name in COLLECTIONS.items():
         uris: list[str] = []
@@ -328,16 +333,37 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
                 if b.strip() and uri:
                     broader.add((uri, b.strip()))
         collections[name] = sorted(set(uris))
-    warnings: list[str] = []
-    if members.has("broaderrelationsskillpillar"):
-        for row in members.rows("broaderrelationsskillpillar"):
-            a, b = (row.get("conceptUri") or "").strip(), (row.get("broaderUri") or "").strip()
-            if a and b:
-                broader.add((a, b))
-    else:
-        warnings.append("no broaderRelationsSkillPillar.csv (ESCO v1.1 ships it in the relations zip): "
-                        "broader relations come from the hierarchy and collection files only")
-    known = seen | set(groups)
+    return collections
+
+
+def _read_pillar_broader(members: _Members, broader: set[tuple[str, str]]) -> list[str]:
+    """The skill pillar's broader relations into `broader`; a warning when the file is absent (v1.1's main zip)."""
+    if not members.has("broaderrelationsskillpillar"):
+        return ["no broaderRelationsSkillPillar.csv (ESCO v1.1 ships it in the relations zip): "
+                "broader relations come from the hierarchy and collection files only"]
+    for row in members.rows("broaderrelationsskillpillar"):
+        a, b = (row.get("conceptUri") or "").strip(), (row.get("broaderUri") or "").strip()
+        if a and b:
+            broader.add((a, b))
+    return []
+
+
+def read_release(paths: Iterable[str | Path], version: str | None = None) -> EscoRelease:
+    """Read an official ESCO CSV download (v1.1 and later, English). Raises EscoError with a one-line reason."""
+    paths = [Path(p) for p in paths]
+    members = _Members(paths)
+    version = version or detect_version([*paths, *(Path(n) for n in members.names)])
+    if not version:
+        raise EscoError("cannot tell the ESCO version from the file names; pass --version (e.g. v1.2.0)")
+    if not version.startswith("v"):
+        version = f"v{version}"
+    _check_members(members)
+    skills = _read_skills(members)
+    broader: set[tuple[str, str]] = set()
+    groups = _read_groups(members, broader)
+    collections = _read_collections(members, broader)
+    warnings = _read_pillar_broader(members, broader)
+    known = {s.uri for s in skills} | set(groups)
     return EscoRelease(
         version=version, skills=skills, groups=sorted(groups.values(), key=lambda g: g["uri"]),
         broader=sorted(p for p in broader if p[0] in known and p[1] in known), collections=collections,
@@ -389,10 +415,6 @@ def subset(release: EscoRelease, uris: Iterable[str]) -> EscoRelease:
         collections={k: [u for u in v if u in keep] for k, v in release.collections.items()},
         source=release.source + " (subset)",
     )
-
-
-def to_dict(skill: Skill) -> dict[str, Any]:
-    return asdict(skill)
 
 
 # ----------------------------------------------------------------------------------- the active release

@@ -1,236 +1,39 @@
-"""Map the warehouse's learning outcomes to ESCO skills, incrementally, into DuckDB.
+"""Which ESCO skills a batch of outcome texts maps to: the pure step of the warehouse mapping.
 
-Matches are cached per (sha1 of the mapped text, model, ESCO release, method): a re-run embeds only texts it has
-not seen with the same model and release. A run rewrites only `outcome_skill_texts` (which text of each outcome,
-which model / release / method); `outcome_skills`, `outcome_skill_status` and `offer_skills` are views over it, the
-cache and `skill_decisions`, so a warm run writes almost nothing. Analysts' verdicts are read, never written, and
-survive every re-mapping.
+The warehouse side (which texts need mapping, the match cache, the views) is warehouse/skills.py; this module only
+checks and ranks texts, so it runs and tests without a database.
 """
 
 from __future__ import annotations
 
-import csv
-import logging
-import os
-import tempfile
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import NamedTuple
 
-import duckdb
-
-from models.skills.esco import EscoRelease
-from models.skills.index import Progress, eta
-from models.skills.matcher import ACCEPT_THRESHOLD, METHOD, Matcher, OutcomeError, check_text
-
-log = logging.getLogger("mcatlas.skills")
-SQL_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "sql" / "skills"
-TOP_K = 10
-BATCH = 512
+from models.skills.matcher import Matcher, OutcomeError, check_text
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
-    """Run one of warehouse/sql/skills/*.sql, binding `$name` parameters that the statement uses."""
-    for statement in con.extract_statements((SQL_DIR / name).read_text(encoding="utf-8")):
-        text = statement.query
-        used = {k: v for k, v in (params or {}).items() if f"${k}" in text}
-        con.execute(text, used) if used else con.execute(text)
+class MatchRow(NamedTuple):
+    """One cached match (rank >= 1), or rank 0 with the reason a text could not be mapped."""
+
+    text_hash: str
+    rank: int
+    skill_uri: str | None
+    score: float | None
+    problem: str | None
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    run_sql(con, "skills_tables.sql")
+def match_batch(matcher: Matcher, texts: Sequence[tuple[str, str]], top_k: int) -> tuple[list[MatchRow], int]:
+    """(rows, texts ranked) for (text hash, text) pairs: top-k skills per valid text, a problem row per invalid one.
 
-
-def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    """outcome_skills, outcome_skill_status, offer_skills as views (needs learning_outcomes to exist)."""
-    names = ("outcome_skills", "outcome_skill_status", "offer_skills")
-    views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
-    if all(n in views for n in names):
-        return
-    kinds = dict(con.execute("select table_name, table_type from information_schema.tables where table_name in "
-                             "('outcome_skills', 'outcome_skill_status', 'offer_skills')").fetchall())
-    for name, kind in kinds.items():
-        if kind == "BASE TABLE":          # warehouses written before these became views
-            con.execute(f"drop table {name}")
-    run_sql(con, "skills_views.sql")
-
-
-def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows through a temporary CSV (no pandas/arrow needed, far faster than executemany)."""
-    if not rows:
-        return
-    fd, name = tempfile.mkstemp(suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(columns)
-            w.writerows(rows)
-        cols = ", ".join(columns)
-        con.execute(f"insert into {table} ({cols}) select {cols} from read_csv(?, header = true, all_varchar = true, "
-                    f"quote = '\"', escape = '\"', nullstr = '\\N')", [name])
-    finally:
-        os.unlink(name)
-
-
-def load_release(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> int:
-    """Write the release into esco_* tables (replacing that version) and mark it active."""
-    ensure_tables(con)
-    loaded = con.execute("select fingerprint, active, skills from esco_releases where esco_version = ?",
-                         [release.version]).fetchone()
-    if loaded == (release.fingerprint, True, len(release.skills)) and con.execute(
-            "select count(*) from esco_skills where esco_version = ?", [release.version]).fetchone()[0] == loaded[2]:
-        return len(release.skills)            # already there: re-runs cost nothing
-    broader: dict[str, list[str]] = {}
-    for a, b in release.broader:
-        broader.setdefault(a, []).append(b)
-    colls = release.collections_of()
-    con.execute("begin transaction")
-    try:
-        for table in ("esco_skills", "esco_skill_groups", "esco_skill_broader"):
-            con.execute(f"delete from {table} where esco_version = ?", [release.version])
-        sep = "\x1f"
-        rows = [(release.version, s.uri, s.label, sep.join(s.alt_labels), s.skill_type, s.reuse_level, s.description,
-                 sep.join(broader.get(s.uri, [])), sep.join(colls.get(s.uri, []))) for s in release.skills]
-        con.execute("create or replace temp table _esco_in (v varchar, uri varchar, label varchar, alts varchar, "
-                    "type varchar, reuse varchar, descr varchar, broader varchar, colls varchar)")
-        _bulk_insert(con, "_esco_in", ["v", "uri", "label", "alts", "type", "reuse", "descr", "broader", "colls"], rows)
-        con.execute(
-            "insert into esco_skills select v, uri, label, "
-            "case when alts = '' or alts is null then [] else string_split(alts, chr(31)) end, "
-            "nullif(type, ''), nullif(reuse, ''), nullif(descr, ''), "
-            "case when broader = '' or broader is null then [] else string_split(broader, chr(31)) end, "
-            "case when colls = '' or colls is null then [] else string_split(colls, chr(31)) end from _esco_in"
-        )
-        con.executemany("insert into esco_skill_groups values (?, ?, ?, ?, ?)",
-                        [(release.version, g["uri"], g["label"], g["code"], g["level"]) for g in release.groups])
-        con.execute("create or replace temp table _broader_in (v varchar, a varchar, b varchar)")
-        _bulk_insert(con, "_broader_in", ["v", "a", "b"], [(release.version, a, b) for a, b in release.broader])
-        con.execute("insert into esco_skill_broader select distinct v, a, b from _broader_in")
-        con.execute("update esco_releases set active = false")
-        con.execute("delete from esco_releases where esco_version = ?", [release.version])
-        con.execute("insert into esco_releases values (?, ?, ?, ?, ?, true)",
-                    [release.version, release.fingerprint, release.source, len(release.skills),
-                     datetime.now(UTC).replace(tzinfo=None)])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return len(release.skills)
-
-
-def _prepare_todo(con: duckdb.DuckDBPyConnection) -> None:
-    """Which text of each outcome is mapped: its own if English (or unknown), else the source's English text."""
-    con.execute("""
-        create or replace temp table _todo as
-        select
-            outcome_id,
-            lang,
-            case when coalesce(lower(lang), 'en') = 'en' then text
-                 when nullif(trim(text_en), '') is not null then text_en end as map_text,
-            case when coalesce(lower(lang), 'en') = 'en' then 'text'
-                 when nullif(trim(text_en), '') is not null then 'text_en' end as mapped_from,
-            sha1(case when coalesce(lower(lang), 'en') = 'en' then text
-                      when nullif(trim(text_en), '') is not null then text_en end) as text_hash
-        from learning_outcomes
-    """)
-
-
-def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str,
-                 matcher: Callable[[], Matcher], top_k: int = TOP_K,
-                 threshold: float = ACCEPT_THRESHOLD, progress: Progress | None = log.info) -> dict[str, Any]:
-    """Map every outcome; embed only texts missing from the cache. `matcher` is called only when needed;
-    `progress` gets a line per batch of new texts (with rate and time left)."""
-    ensure_tables(con)
-    t0 = time.perf_counter()
-    _prepare_todo(con)
-    fp = release.fingerprint
-    key = {"model": model_id, "v": release.version, "fp": fp, "method": METHOD}
-    missing = con.execute("""
-        select text_hash, any_value(map_text) from _todo t
-        where map_text is not null and not exists (
-            select 1 from skill_match_cache c where c.text_hash = t.text_hash and c.model = $model
-              and c.esco_version = $v and c.esco_fingerprint = $fp and c.method = $method)
-        group by text_hash
-    """, key).fetchall()
-    embedded = problems = 0
-    if missing:
-        m = matcher()
-        started = time.perf_counter()     # the rate counts mapping only, not loading the model and index
-        if m.index.model_id != model_id or m.index.esco_fingerprint != fp:
-            raise ValueError(f"matcher is for {m.index.model_id} / {m.index.esco_version}, not {model_id} / "
-                             f"{release.version}")
-        for b in range(0, len(missing), BATCH):
-            batch = missing[b:b + BATCH]
-            rows: list[tuple] = []
-            ok: list[tuple[str, str]] = []
-            for text_hash, text in batch:
-                try:
-                    ok.append((text_hash, check_text(text)))
-                except OutcomeError as exc:
-                    rows.append((text_hash, model_id, release.version, fp, METHOD, 0, "\\N", "\\N",
-                                 str(exc)))
-                    problems += 1
-            ranked = m.rank([t for _, t in ok], top_k) if ok else []
-            for (text_hash, _), matches in zip(ok, ranked, strict=True):
-                for r, match in enumerate(matches, start=1):
-                    rows.append((text_hash, model_id, release.version, fp, METHOD, r, match.uri,
-                                 match.score, "\\N"))
-            _bulk_insert(con, "skill_match_cache", ["text_hash", "model", "esco_version", "esco_fingerprint", "method",
-                                                    "rank", "skill_uri", "score", "problem"], rows)
-            embedded += len(ok)
-            if progress:
-                done = min(b + BATCH, len(missing))
-                progress(f"mapped {done}/{len(missing)} new outcome texts "
-                         f"{eta(done, len(missing), time.perf_counter() - started)}")
-    t1 = time.perf_counter()
-    digest = ("select count(*), bit_xor(hash(outcome_id, lang, mapped_from, text_hash)) from {}")
-    same = con.execute(
-        "select count(*) = 0 from outcome_skill_texts where model <> $model or esco_version <> $v "
-        "or esco_fingerprint <> $fp or method <> $method or threshold <> $threshold",
-        {**key, "threshold": threshold}).fetchone()[0] and \
-        con.execute(digest.format("_todo")).fetchone() == con.execute(digest.format("outcome_skill_texts")).fetchone()
-    if same and not embedded and not problems:
-        ensure_views(con)                 # nothing changed since the last run: nothing to write
-        t2 = time.perf_counter()
-        return _summary(con, release, model_id, embedded, problems, t0, t1, t2, threshold)
-    con.execute("begin transaction")
-    try:
-        con.execute("""
-            create or replace table outcome_skill_texts as
-            select outcome_id, lang, mapped_from, text_hash, $model as model, $v as esco_version,
-                   $fp as esco_fingerprint, $method as method, $threshold::double as threshold
-            from _todo
-        """, {**key, "threshold": threshold})
-        ensure_views(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    t2 = time.perf_counter()
-    return _summary(con, release, model_id, embedded, problems, t0, t1, t2, threshold)
-
-
-def _summary(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str, embedded: int, problems: int,
-             t0: float, t1: float, t2: float, threshold: float) -> dict[str, Any]:
-    outcomes = con.execute("select count(*) from _todo").fetchone()[0]
-    return {
-        "outcomes": outcomes, "texts_embedded": embedded, "texts_invalid": problems,
-        "texts_from_cache": outcomes - embedded - problems,
-        "embed_seconds": round(t1 - t0, 3), "write_seconds": round(t2 - t1, 3), "seconds": round(t2 - t0, 3),
-        "model": model_id, "esco_version": release.version, "method": METHOD, "threshold": threshold,
-    }
-
-
-def coverage_by_language(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    rows = con.execute("""
-        select coalesce(lang, '?') as lang, count(*) as outcomes,
-               count(*) filter (where status = 'mapped') as mapped,
-               count(*) filter (where status = 'mapped' and mapped_from = 'text_en') as via_english_text,
-               count(*) filter (where status = 'not_mapped_language') as not_mapped_language,
-               count(*) filter (where status = 'invalid') as invalid
-        from outcome_skill_status group by 1 order by 2 desc, 1
-    """).fetchall()
-    cols = ["lang", "outcomes", "mapped", "via_english_text", "not_mapped_language", "invalid"]
-    return [dict(zip(cols, r, strict=True)) for r in rows]
+    Invalid texts are recorded rather than dropped, so the next run does not try them again."""
+    rows: list[MatchRow] = []
+    valid: list[tuple[str, str]] = []
+    for text_hash, text in texts:
+        try:
+            valid.append((text_hash, check_text(text)))
+        except OutcomeError as exc:
+            rows.append(MatchRow(text_hash, 0, None, None, str(exc)))
+    ranked = matcher.rank([t for _, t in valid], top_k) if valid else []
+    for (text_hash, _), matches in zip(valid, ranked, strict=True):
+        rows.extend(MatchRow(text_hash, r, m.uri, m.score, None) for r, m in enumerate(matches, start=1))
+    return rows, len(valid)

@@ -235,62 +235,49 @@ def _datetime(day: Any) -> str | None:
     return f"{day}T00:00:00Z" if day else None
 
 
-def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any]],
-                         skill_labels: dict[str, str] | None = None) -> dict[str, Any]:
-    """One offer row (dict of `offers` columns) and its outcome rows as an ELM LearningOpportunity node.
+def _organisation(offer: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The provider as an ELM Organisation; its IRI hashes name and country, so one provider is one node."""
+    org_key = f"{offer['provider']}|{offer.get('country') or ''}"
+    org_iri = f"urn:mcatlas:organisation:{hashlib.sha1(org_key.encode()).hexdigest()[:16]}"
+    org: dict[str, Any] = {"id": org_iri, "type": "Organisation", "legalName": {lang: offer["provider"]}}
+    if offer.get("provider_url"):
+        org["homepage"] = web_resource(offer["provider_url"])
+    if offer.get("country") and (country := country_concept(offer["country"])):
+        org["location"] = {"id": f"{org_iri}:location", "type": "Location",
+                           "address": {"id": f"{org_iri}:address", "type": "Address", "countryCode": country}}
+    return org
 
-    Each outcome row has `position`, `text`, `lang`, `text_en` and `esco_uris` (all ESCO skills linked to it,
-    by the source or accepted by the skill model). Elements the offer lacks are left out, never invented.
-    """
-    labels = skill_labels or {}
-    iri = offer_iri(offer["source"], offer["source_id"])
-    languages = [c for c in _as_list(offer.get("languages")) if c]
-    lang = offer.get("title_lang") or (languages[0] if languages else "en")
-    titles = {k: v for k, v in _as_dict(offer.get("titles")).items() if v} or {lang: offer["title"]}
-    node: dict[str, Any] = {"id": iri, "type": "LearningOpportunity", "title": titles}
-    node["identifier"] = {"id": f"{iri}:identifier", "type": "Identifier", "notation": offer["source_id"],
-                          "schemeName": f"mcatlas source {offer['source']}"}
-    if description := _lang_map(offer.get("description"), lang, lang):
-        node["description"] = description
-    if offer.get("url"):
-        node["homepage"] = web_resource(offer["url"])
-    if offer.get("provider"):
-        org_key = f"{offer['provider']}|{offer.get('country') or ''}"
-        org_iri = f"urn:mcatlas:organisation:{hashlib.sha1(org_key.encode()).hexdigest()[:16]}"
-        org: dict[str, Any] = {"id": org_iri, "type": "Organisation", "legalName": {lang: offer["provider"]}}
-        if offer.get("provider_url"):
-            org["homepage"] = web_resource(offer["provider_url"])
-        if offer.get("country") and (country := country_concept(offer["country"])):
-            org["location"] = {"id": f"{org_iri}:location", "type": "Location",
-                               "address": {"id": f"{org_iri}:address", "type": "Address", "countryCode": country}}
-        node["providedBy"] = org
-    mode = mode_concept(offer.get("participation_form") or "")
-    if mode:
-        node["mode"] = mode
-    lang_concepts = [c for c in (language_concept(code) for code in languages) if c]
-    if lang_concepts:
-        node["defaultLanguage"] = lang_concepts[0]
-    if offer.get("price_amount") is not None and (offer.get("price_currency") or offer["price_amount"] == 0):
-        amount: dict[str, Any] = {"type": "Amount", "value": _number(offer["price_amount"])}
-        amount["unit"] = currency_concept(offer.get("price_currency") or "EUR")
-        price: dict[str, Any] = {"id": f"{iri}:price", "type": "PriceDetail", "amount": amount}
-        if offer.get("price_raw"):
-            price["prefLabel"] = {lang: str(offer["price_raw"])}
-        node["priceDetail"] = price
-    if offer.get("duration_weeks"):
-        node["duration"] = f"P{max(1, round(offer['duration_weeks'] * 7))}D"
+
+def _price(offer: dict[str, Any], iri: str, lang: str) -> dict[str, Any] | None:
+    """PriceDetail when the offer states an amount with its currency (or is free), else None."""
+    if offer.get("price_amount") is None or not (offer.get("price_currency") or offer["price_amount"] == 0):
+        return None
+    amount: dict[str, Any] = {"type": "Amount", "value": _number(offer["price_amount"])}
+    amount["unit"] = currency_concept(offer.get("price_currency") or "EUR")
+    price: dict[str, Any] = {"id": f"{iri}:price", "type": "PriceDetail", "amount": amount}
+    if offer.get("price_raw"):
+        price["prefLabel"] = {lang: str(offer["price_raw"])}
+    return price
+
+
+def _period(offer: dict[str, Any]) -> dict[str, Any] | None:
+    """The first dated run as a PeriodOfTime, else None."""
     runs = [r for r in _as_list(offer.get("runs"))
             if isinstance(r, dict) and (r.get("start_date") or r.get("end_date"))]
-    if runs:
-        period: dict[str, Any] = {"type": "PeriodOfTime"}
-        if start := _datetime(runs[0].get("start_date")):
-            period["startDate"] = start
-        if end := _datetime(runs[0].get("end_date")):
-            period["endDate"] = end
-        node["temporal"] = period
+    if not runs:
+        return None
+    period: dict[str, Any] = {"type": "PeriodOfTime"}
+    if start := _datetime(runs[0].get("start_date")):
+        period["startDate"] = start
+    if end := _datetime(runs[0].get("end_date")):
+        period["endDate"] = end
+    return period
 
-    spec: dict[str, Any] = {"id": f"{iri}:specification", "type": "Qualification", "title": titles}
-    outcome_nodes = []
+
+def _outcome_nodes(iri: str, outcomes: Iterable[dict[str, Any]], lang: str,
+                   labels: dict[str, str]) -> list[dict[str, Any]]:
+    """LearningOutcome nodes in source order, with the English text beside the original and their ESCO skills."""
+    nodes = []
     for row in sorted(outcomes, key=lambda r: r["position"]):
         out_lang = row.get("lang") or lang
         title = {out_lang: row["text"]}
@@ -300,7 +287,15 @@ def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any
         uris = list(dict.fromkeys(u for u in _as_list(row.get("esco_uris")) if u))
         if uris:
             out["relatedESCOSkill"] = [esco_concept(u, labels.get(u)) for u in uris]
-        outcome_nodes.append(out)
+        nodes.append(out)
+    return nodes
+
+
+def _specification(offer: dict[str, Any], iri: str, titles: dict[str, str], lang: str,
+                   outcome_nodes: list[dict[str, Any]], lang_concepts: list[dict[str, Any]],
+                   mode: dict[str, Any] | None) -> dict[str, Any]:
+    """What the learner achieves: a Qualification (the class that may carry EQFLevel) with outcomes and credits."""
+    spec: dict[str, Any] = {"id": f"{iri}:specification", "type": "Qualification", "title": titles}
     if outcome_nodes:
         spec["learningOutcome"] = outcome_nodes
     if offer.get("ects"):
@@ -326,7 +321,44 @@ def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any
         ("Certificate", "certificate_type")) if offer.get(col)]
     if notes:
         spec["additionalNote"] = [_note(text, lang) for text in notes]
-    node["learningAchievementSpecification"] = spec
+    return spec
+
+
+def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any]],
+                         skill_labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """One offer row (dict of `offers` columns) and its outcome rows as an ELM LearningOpportunity node.
+
+    Each outcome row has `position`, `text`, `lang`, `text_en` and `esco_uris` (all ESCO skills linked to it,
+    by the source or accepted by the skill model). Elements the offer lacks are left out, never invented.
+    """
+    iri = offer_iri(offer["source"], offer["source_id"])
+    languages = [c for c in _as_list(offer.get("languages")) if c]
+    lang = offer.get("title_lang") or (languages[0] if languages else "en")
+    titles = {k: v for k, v in _as_dict(offer.get("titles")).items() if v} or {lang: offer["title"]}
+    node: dict[str, Any] = {"id": iri, "type": "LearningOpportunity", "title": titles}
+    node["identifier"] = {"id": f"{iri}:identifier", "type": "Identifier", "notation": offer["source_id"],
+                          "schemeName": f"mcatlas source {offer['source']}"}
+    if description := _lang_map(offer.get("description"), lang, lang):
+        node["description"] = description
+    if offer.get("url"):
+        node["homepage"] = web_resource(offer["url"])
+    if offer.get("provider"):
+        node["providedBy"] = _organisation(offer, lang)
+    mode = mode_concept(offer.get("participation_form") or "")
+    if mode:
+        node["mode"] = mode
+    lang_concepts = [c for c in (language_concept(code) for code in languages) if c]
+    if lang_concepts:
+        node["defaultLanguage"] = lang_concepts[0]
+    if price := _price(offer, iri, lang):
+        node["priceDetail"] = price
+    if offer.get("duration_weeks"):
+        node["duration"] = f"P{max(1, round(offer['duration_weeks'] * 7))}D"
+    if period := _period(offer):
+        node["temporal"] = period
+    outcome_nodes = _outcome_nodes(iri, outcomes, lang, skill_labels or {})
+    node["learningAchievementSpecification"] = _specification(offer, iri, titles, lang, outcome_nodes,
+                                                              lang_concepts, mode)
     return node
 
 

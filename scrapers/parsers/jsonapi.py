@@ -1,4 +1,4 @@
-"""JSON:API documents (https://jsonapi.org): primary resources, `included` lookups and `links.next` paging."""
+"""JSON:API documents (https://jsonapi.org): primary resources and `links.next` paging."""
 
 from __future__ import annotations
 
@@ -28,12 +28,6 @@ def resources(data: dict[str, Any], what: str) -> list[Any]:
     if rows is None:
         return []
     return rows if isinstance(rows, list) else [rows]
-
-
-def included(data: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(type, id) -> resource, for resolving relationships."""
-    return {(str(r.get("type")), str(r.get("id"))): r for r in data.get("included") or []
-            if isinstance(r, dict) and r.get("id") is not None}
 
 
 def next_page(data: dict[str, Any], url: str) -> str | None:

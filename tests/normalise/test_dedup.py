@@ -1,6 +1,6 @@
 """Entity resolution: blocking, similarity with reasons, stable cluster ids, same-source records never merged."""
 
-from models.normalise.dedup import Listing, provider_key, resolve, similarity, title_key
+from models.resolve import Listing, provider_key, resolve, similarity, title_key
 
 
 def L(source, sid, title, provider=None, **kw):

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from models.skills import esco
-from models.skills.cli import esco as esco_cli
+from pipelines.commands.skills import esco as esco_cli
 from tests.skills.conftest import SHARED, fake_esco_zip
 
 S = "http://data.europa.eu/esco/skill/"

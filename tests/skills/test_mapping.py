@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from dagster import DagsterInstance, materialize
 
 from models.skills import service
-from models.skills.cli import skills as skills_cli
-from models.skills.mapping import coverage_by_language, load_release, map_outcomes
+from pipelines.commands.skills import skills as skills_cli
 from tests.skills.conftest import OUTCOMES_DDL, uri_of
+from warehouse.skills import coverage_by_language, load_release, map_outcomes
 
 OUTCOMES = [
     ("o1", "dtu", "1", 0, "Write SQL queries to analyse data", "en", None),

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from models.normalise.dedup import SOURCE_TYPE_PRECEDENCE, listing_from_row, resolve
+from models.resolve import SOURCE_TYPE_PRECEDENCE, listing_from_row, resolve
 from warehouse import db
 
 MART_FILES = {
@@ -31,7 +31,7 @@ def build_sql_mart(con: duckdb.DuckDBPyConnection, name: str) -> int:
 
 
 def write_source_precedence(con: duckdb.DuckDBPyConnection, source_types: dict[str, str]) -> None:
-    """source -> registry type -> precedence rank (see models.normalise.dedup.SOURCE_TYPE_PRECEDENCE)."""
+    """source -> registry type -> precedence rank (see models.resolve.SOURCE_TYPE_PRECEDENCE)."""
     db.run_sql_file(con, "marts/offer_clusters.sql")
     con.execute("delete from source_precedence")
     rows = [(s, t, SOURCE_TYPE_PRECEDENCE.get(t, 5)) for s, t in sorted(source_types.items())]
@@ -85,13 +85,3 @@ def build_clusters(con: duckdb.DuckDBPyConnection, source_types: dict[str, str] 
     return {"offers": len(listings), "clusters": clusters[0], "offers_in_multi_source_clusters": clusters[1],
             "pairs_compared": result.pairs_compared, "links": result.links, "blocks_skipped": result.blocks_skipped,
             "read_seconds": round(read_s, 2), "resolve_seconds": round(resolve_s, 2)}
-
-
-def build_all(con: duckdb.DuckDBPyConnection, source_types: dict[str, str] | None = None) -> dict[str, Any]:
-    """Every quality mart, in dependency order."""
-    out: dict[str, Any] = {}
-    for name in ("offer_completeness", "euroteq_eligibility", "normalisation_coverage"):
-        out[name] = build_sql_mart(con, name)
-    out["offer_clusters"] = build_clusters(con, source_types)
-    out["cluster_best"] = build_sql_mart(con, "cluster_best")
-    return out

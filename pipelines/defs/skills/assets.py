@@ -12,7 +12,7 @@ SKILLS_GROUP = "skills"
        "v1.1.1 extract), with skill groups, broader relations and collections; every row carries the version.")
 def esco_skills(warehouse: WarehouseResource) -> MaterializeResult:
     from models.skills.esco import load_active
-    from models.skills.mapping import load_release
+    from warehouse.skills import load_release
 
     release = load_active()
     with warehouse.connect() as con:
@@ -27,7 +27,7 @@ def esco_skills(warehouse: WarehouseResource) -> MaterializeResult:
        "are mapped through the source's English text, or marked not_mapped_language in outcome_skill_status.")
 def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     from models.skills import service
-    from models.skills.mapping import coverage_by_language, map_outcomes
+    from warehouse.skills import coverage_by_language, map_outcomes
 
     release, enc = service.release(), service.encoder()
     with warehouse.connect() as con:
@@ -51,7 +51,7 @@ def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource)
        description="Accepted skills per offer (source, source_id): outcomes naming it, best and mean score; "
        "analysts' rejections removed and acceptances kept.")
 def offer_skills(warehouse: WarehouseResource) -> MaterializeResult:
-    from models.skills.mapping import ensure_tables, ensure_views
+    from warehouse.skills import ensure_tables, ensure_views
 
     with warehouse.connect() as con:
         ensure_tables(con)

@@ -1,4 +1,4 @@
--- entity resolution results (written by the offer_clusters asset, models/normalise/dedup.py): every current offer
+-- entity resolution results (written by the offer_clusters asset, models/resolve.py): every current offer
 -- in exactly one cluster, with the link that joined it and why. offers keep their own rows; this is a separate table.
 create table if not exists offer_clusters (
     cluster_id varchar not null,        -- 'mc-' + sha1 of the cluster's smallest member key: stable across runs

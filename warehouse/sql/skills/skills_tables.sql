@@ -1,5 +1,5 @@
 -- esco skills and outcome-to-skill matches (views in skills_views.sql). every table carries the esco version; matches also the model and
--- method. created empty here, filled by models/skills/mapping.py; skill_decisions is never rewritten by a mapping.
+-- method. created empty here, filled by warehouse/skills.py; skill_decisions is never rewritten by a mapping.
 create table if not exists esco_releases (
     esco_version varchar primary key,
     fingerprint varchar not null,       -- content hash of the skills (labels, descriptions)

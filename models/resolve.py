@@ -1,5 +1,6 @@
 """Entity resolution across sources: the same course on its platform, in its university's catalogue, on
-aggregators and in Europass becomes one cluster.
+aggregators and in Europass becomes one cluster. A step of its own after normalisation: it compares offers across
+sources, where the rules in models/normalise each see one record.
 
 1. Blocking: candidate pairs only within blocks sharing the normalised title, or the provider's key plus the
    title's first two significant words. Blocks larger than `MAX_BLOCK` are skipped (a generic title such as
@@ -208,16 +209,38 @@ class Result:
     blocks_skipped: int
 
 
-def resolve(listings: Sequence[Listing]) -> Result:
-    """Cluster listings; every listing gets one row (singletons included)."""
-    parent = list(range(len(listings)))
+class _Clusters:
+    """Union-find over listing positions that refuses to join two clusters sharing a source."""
 
-    def find(i: int) -> int:
+    def __init__(self, listings: Sequence[Listing]) -> None:
+        self.parent = list(range(len(listings)))
+        self.sources: dict[int, set[str]] = {i: {rec.source} for i, rec in enumerate(listings)}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
+    def join(self, a: int, b: int) -> bool:
+        """Merge the clusters of a and b; False when they are one already or would hold one source twice."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.sources[ra] & self.sources[rb]:
+            return False
+        self.parent[ra] = rb
+        self.sources[rb] |= self.sources.pop(ra)
+        return True
+
+    def members(self) -> list[list[int]]:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.parent)):
+            groups[self.find(i)].append(i)
+        return list(groups.values())
+
+
+def _candidate_links(listings: Sequence[Listing]) -> tuple[list[Link], int, int]:
+    """(links passing the thresholds, pairs compared, blocks skipped as too large): blocking plus similarity."""
     candidates: list[Link] = []
     seen: set[tuple[int, int]] = set()
     compared = skipped = 0
@@ -245,26 +268,14 @@ def resolve(listings: Sequence[Listing]) -> Result:
                 if score < LINK_SCORE or title < MIN_TITLE or (prov is not None and prov < MIN_PROVIDER):
                     continue
                 candidates.append(Link(pair[0], pair[1], score, reason))
-    # Strongest links first; a link that would put two listings of one source in a cluster is refused, so a
-    # chain of near matches cannot merge two different courses of the same catalogue.
-    candidates.sort(key=lambda k: (-k.score, *sorted((listings[k.a].key, listings[k.b].key))))
-    sources: dict[int, set[str]] = {i: {rec.source} for i, rec in enumerate(listings)}
-    best: dict[int, Link] = {}
-    linked = 0
-    for link in candidates:
-        ra, rb = find(link.a), find(link.b)
-        if ra == rb or sources[ra] & sources[rb]:
-            continue
-        parent[ra] = rb
-        sources[rb] |= sources.pop(ra)
-        linked += 1
-        for i in (link.a, link.b):
-            best.setdefault(i, link)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(listings)):
-        members[find(i)].append(i)
+    return candidates, compared, skipped
+
+
+def _cluster_rows(listings: Sequence[Listing], groups: list[list[int]], best: dict[int, Link]) -> list[dict[str, Any]]:
+    """One row per listing: its cluster (id from the smallest member key, stable across runs) and the link that
+    joined it."""
     rows = []
-    for group in members.values():
+    for group in groups:
         keys = sorted(listings[i].key for i in group)
         cluster_id = "mc-" + hashlib.sha1(keys[0].encode()).hexdigest()[:16]
         for i in group:
@@ -278,7 +289,26 @@ def resolve(listings: Sequence[Listing]) -> Result:
                 "link_reason": f"matches {other.key}: {link.reason}" if link and other
                 else "no match in other sources",
             })
-    return Result(rows=rows, pairs_compared=compared, links=linked, blocks_skipped=skipped)
+    return rows
+
+
+def resolve(listings: Sequence[Listing]) -> Result:
+    """Cluster listings; every listing gets one row (singletons included)."""
+    candidates, compared, skipped = _candidate_links(listings)
+    # Strongest links first; a link that would put two listings of one source in a cluster is refused, so a
+    # chain of near matches cannot merge two different courses of the same catalogue.
+    candidates.sort(key=lambda k: (-k.score, *sorted((listings[k.a].key, listings[k.b].key))))
+    clusters = _Clusters(listings)
+    best: dict[int, Link] = {}
+    linked = 0
+    for link in candidates:
+        if not clusters.join(link.a, link.b):
+            continue
+        linked += 1
+        for i in (link.a, link.b):
+            best.setdefault(i, link)
+    return Result(rows=_cluster_rows(listings, clusters.members(), best), pairs_compared=compared, links=linked,
+                  blocks_skipped=skipped)
 
 
 def listing_from_row(row: dict[str, Any], outcomes: Iterable[str] = ()) -> Listing:
