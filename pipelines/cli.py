@@ -1,4 +1,9 @@
-"""`mcatlas`: the command-line tool of MC Atlas."""
+"""`mcatlas`: the one command-line tool of MC Atlas.
+
+The core commands live here; command groups with more code (`crawl`, `esco`, `skills`) live in pipelines/commands
+and are registered on this group below. `python -m pipelines.cli ...` is the same tool (the harvest asset runs
+`crawl` that way, in a subprocess).
+"""
 
 from __future__ import annotations
 
@@ -11,41 +16,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from models.offer import SCHEMA_VERSION, offer_json_schema
+from pipelines.commands import fail, open_warehouse
+from pipelines.commands.crawl import crawl
+from pipelines.commands.skills import esco, skills
 
-if TYPE_CHECKING:
-    import duckdb
+__all__ = ["fail", "main", "open_warehouse", "readme_with_sources"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def fail(message: str, code: int = 2) -> None:
-    """One line on stderr and a non-zero exit: the contract for bad input everywhere in the CLI."""
-    click.echo(f"mcatlas: error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def open_warehouse(read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse for a command that reads it, or one line and exit 2: missing, locked, damaged or truncated
-    (a truncated file often opens and fails on its first query, so errors inside the block count too)."""
-    from warehouse import db
-
-    path = db.db_path()
-    if read_only and not path.exists():
-        fail(f"no warehouse at {path}; run `mcatlas run` first")
-    try:
-        with db.connect_checked(path, read_only=read_only) as con:
-            yield con
-    except db.WarehouseError as exc:
-        fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,10 +43,10 @@ def main() -> None:
 @click.argument("source")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def parse(source: str, file: Path) -> None:
-    """Parse one recorded response FILE of SOURCE and print its offers as JSON lines (rejects on stderr)."""
-    from scrapers.landing import sha256
+    """Parse one recorded response FILE of SOURCE and print its offers as landing lines (rejects on stderr)."""
+    from scrapers.chain import ItemChain, StreamSink
+    from scrapers.landing import provenance, sha256
     from scrapers.parsers.base import ParseError
-    from scrapers.processing import RejectItem, process
     from scrapers.registry import RegistryError, get_source
     from scrapers.spiders.base import SPIDER_VERSION
 
@@ -81,22 +65,15 @@ def parse(source: str, file: Path) -> None:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input still gets one line, not a traceback
         fail(f"{file}: {src.name} parser cannot read this file ({type(exc).__name__}: {exc})")
-    provenance = {
-        "fetched_at": datetime.fromtimestamp(file.stat().st_mtime, UTC).isoformat(), "spider": src.name,
-        "spider_version": SPIDER_VERSION, "raw_sha256": sha256(body), "source_url": url, "mode": "file",
-    }
-    printed = 0
+    landed = provenance(src.name, SPIDER_VERSION, sha256(body), url, "file",
+                        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, UTC))
+    # the crawl's item chain, printing what a crawl would land (no previous run: nothing is reused)
+    chain = ItemChain(sink=StreamSink(click.get_binary_stream("stdout"), click.get_text_stream("stderr")))
     for item in page.items:
-        item["source"], item["provenance"] = src.name, provenance
-        try:
-            offer = process(item)
-        except RejectItem as exc:
-            click.echo(f"reject {item.get('source_id') or '?'}: {exc}", err=True)
-            continue
-        click.echo(offer.model_dump_json())
-        printed += 1
+        item["source"], item["provenance"] = src.name, landed
+        chain(item)
     for reject in page.rejects:
-        click.echo(f"reject {reject.source_id or '?'}: {reject.reason}", err=True)
+        chain.reject(reject.source_id, reject.reason, reject.raw, url=url)
     if not page.items and page.follow:
         click.echo(f"{file.name}: no offers in this response; it lists {len(page.follow)} further requests",
                    err=True)
@@ -106,7 +83,7 @@ def parse(source: str, file: Path) -> None:
 @contextmanager
 def run_lock(wait_seconds: float) -> Iterator[None]:
     """Only one `mcatlas run` writes at a time: a second one waits, then fails cleanly."""
-    from scrapers.landing import data_dir
+    from models.landing import data_dir
 
     path = data_dir() / ".mcatlas-run.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,10 +110,15 @@ def run_lock(wait_seconds: float) -> Iterator[None]:
 @click.option("--wait", default=600.0, show_default=True, help="Seconds to wait for another run to finish.")
 def run(live: bool, sources: tuple[str, ...], no_harvest: bool, wait: float) -> None:
     """Materialise every asset in-process: harvest each source, then load and build the warehouse."""
+    from pipelines.resources import CrawlerResource
     from pipelines.runner import run_all
 
-    mode = "live" if live else "snapshot"
-    click.echo(f"mcatlas run: {mode} mode ({'real endpoints' if live else 'bundled snapshot, offline'})", err=True)
+    try:  # without --live, MCATLAS_CRAWL_MODE decides (as in scheduled Dagster runs)
+        mode = "live" if live else CrawlerResource().crawl_mode()
+    except ValueError as exc:
+        fail(str(exc))
+    where = "real endpoints" if mode == "live" else "bundled snapshot, offline"
+    click.echo(f"mcatlas run: {mode} mode ({where})", err=True)
     with run_lock(wait):
         ok = run_all(mode=mode, sources=list(sources) or None, harvest=not no_harvest, echo=click.echo)
     sys.exit(0 if ok else 1)
@@ -250,15 +232,8 @@ def schema(out: Path) -> None:
     click.echo(f"wrote schema {SCHEMA_VERSION} to {out}", err=True)
 
 
-def _register_skill_commands() -> None:
-    """`mcatlas esco ...` and `mcatlas skills ...` live with the skill model (models/skills/cli.py)."""
-    from models.skills.cli import esco, skills
-
-    main.add_command(esco)
-    main.add_command(skills)
-
-
-_register_skill_commands()
+for _command in (crawl, esco, skills):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

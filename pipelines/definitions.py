@@ -1,32 +1,71 @@
-"""The one Dagster `Definitions` of MC Atlas (`dagster dev` loads it via pyproject's [tool.dagster])."""
+"""The one Dagster `Definitions` of MC Atlas (`dagster dev` loads it via pyproject's [tool.dagster]).
+
+Built generically from the domains under pipelines/defs (each exports the same names, see pipelines/defs/__init__):
+a new domain is a new folder, not an edit here.
+"""
 
 from __future__ import annotations
 
-from dagster import AssetsDefinition, Definitions, EnvVar, map_asset_specs
+import importlib
+import pkgutil
+from types import ModuleType
+from typing import Any
 
-from pipelines.defs import quality, skills
-from pipelines.defs.harvest import harvest_assets, harvest_checks
-from pipelines.defs.schedules import jobs, schedules, sensors, when_raw_data_lands
-from pipelines.defs.warehouse import warehouse_assets, warehouse_checks
-from pipelines.resources import CrawlerResource, WarehouseResource
+from dagster import AssetsDefinition, Definitions, map_asset_specs
+
+import pipelines.defs
+from pipelines.defs import DOMAIN_EXPORTS
+from pipelines.defs.harvest.assets import HARVEST_GROUP
+from pipelines.defs.schedules import when_raw_data_lands
+from pipelines.resources import CrawlerResource
+
+
+def domains() -> list[ModuleType]:
+    """Every sub-package of pipelines/defs, in name order; each must export DOMAIN_EXPORTS."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(pipelines.defs.__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"pipelines.defs.{info.name}")
+        missing = [name for name in DOMAIN_EXPORTS if not hasattr(module, name)]
+        if missing:
+            raise TypeError(f"Dagster domain pipelines/defs/{info.name} does not export {', '.join(missing)}")
+        found.append(module)
+    return found
 
 
 def _automated(assets: list[AssetsDefinition]) -> list[AssetsDefinition]:
-    """Downstream assets rebuild when raw data lands (see pipelines/defs/schedules)."""
-    return list(map_asset_specs(lambda spec: spec.replace_attributes(automation_condition=when_raw_data_lands), assets))
+    """Everything downstream of the harvests rebuilds when raw data lands (see pipelines/defs/schedules)."""
+    return list(map_asset_specs(
+        lambda spec: spec if spec.group_name == HARVEST_GROUP
+        else spec.replace_attributes(automation_condition=when_raw_data_lands), assets))
 
 
-def build_definitions(mode: str = "snapshot") -> Definitions:
+def _resources(modules: list[ModuleType]) -> dict[str, Any]:
+    """The domains' resources under one key each; two domains naming one key with different classes is a bug."""
+    merged: dict[str, Any] = {}
+    for module in modules:
+        for key, resource in module.resources.items():
+            if key in merged and type(merged[key]) is not type(resource):
+                raise TypeError(f"resource {key!r} defined twice with different types (pipelines/defs)")
+            merged.setdefault(key, resource)
+    return merged
+
+
+def build_definitions(mode: str | None = None) -> Definitions:
+    """All domains' definitions; `mode` (snapshot | live) fixes the crawl mode, else MCATLAS_CRAWL_MODE decides at
+    run time."""
+    modules = domains()
+    resources = _resources(modules)
+    if mode:
+        resources["crawler"] = CrawlerResource(mode=mode)
     return Definitions(
-        assets=[*harvest_assets, *_automated([*warehouse_assets, *quality.assets, *skills.assets])],
-        asset_checks=[*harvest_checks, *warehouse_checks, *quality.asset_checks, *skills.asset_checks],
-        jobs=jobs,
-        schedules=schedules,
-        sensors=sensors,
-        resources={
-            "warehouse": WarehouseResource(path=EnvVar("MCATLAS_DB").get_value("") or ""),
-            "crawler": CrawlerResource(mode=EnvVar("MCATLAS_CRAWL_MODE").get_value(mode) or mode),
-        },
+        assets=_automated([a for m in modules for a in m.assets]),
+        asset_checks=[c for m in modules for c in m.asset_checks],
+        jobs=[j for m in modules for j in m.jobs],
+        schedules=[s for m in modules for s in m.schedules],
+        sensors=[s for m in modules for s in m.sensors],
+        resources=resources,
     )
 
 

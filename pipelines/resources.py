@@ -1,4 +1,9 @@
-"""Dagster resources: the warehouse and the crawler, each a typed ConfigurableResource."""
+"""Dagster resources: the warehouse and the crawler, each a typed ConfigurableResource.
+
+Empty fields mean "read the environment when the resource is used" (`MCATLAS_DB`, `MCATLAS_LANDING_DIR`,
+`MCATLAS_CRAWL_MODE`), never when the code location is imported: a long-running `dagster dev` or daemon then picks
+up what each run's environment says, and importing the definitions has no side effects.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from typing import Any, Literal
 import duckdb
 from dagster import ConfigurableResource
 
-from scrapers.landing import landing_root
+from models.landing import landing_root
 from warehouse import db
 
 
@@ -29,10 +34,6 @@ class WarehouseResource(ConfigurableResource):
             yield con
 
 
-class CrawlResult(dict):
-    """Summary of one harvest run: source, run_id, mode, status, dir, offers."""
-
-
 class CrawlerResource(ConfigurableResource):
     """Runs a source's Scrapy spider in a subprocess (Twisted's reactor cannot restart in-process).
 
@@ -40,16 +41,24 @@ class CrawlerResource(ConfigurableResource):
     politely (robots.txt, throttling, retries with back-off).
     """
 
-    mode: Literal["snapshot", "live"] = "snapshot"
+    mode: Literal["", "snapshot", "live"] = ""
     landing_dir: str = ""
     timeout_seconds: int = 3600
+
+    def crawl_mode(self) -> str:
+        """`mode`, else `$MCATLAS_CRAWL_MODE`, else snapshot; read per call so the run's environment counts."""
+        mode = self.mode or os.environ.get("MCATLAS_CRAWL_MODE") or "snapshot"
+        if mode not in ("snapshot", "live"):
+            raise ValueError(f"MCATLAS_CRAWL_MODE={mode!r}: expected snapshot or live")
+        return mode
 
     def landing(self) -> Path:
         return Path(self.landing_dir) if self.landing_dir else landing_root()
 
     def crawl(self, source: str, log: Any = None) -> dict[str, Any]:
-        cmd = [sys.executable, "-m", "scrapers.crawl", source, "--landing-dir", str(self.landing())]
-        if self.mode == "live":
+        """Run `mcatlas crawl SOURCE` in a subprocess, its log lines to `log`; the run's JSON summary."""
+        cmd = [sys.executable, "-m", "pipelines.cli", "crawl", source, "--landing-dir", str(self.landing())]
+        if self.crawl_mode() == "live":
             cmd.append("--live")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

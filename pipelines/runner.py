@@ -14,6 +14,7 @@ from dagster import AssetKey, DagsterInstance, DagsterRunStatus
 
 from pipelines.definitions import build_definitions
 from pipelines.defs.harvest.assets import HARVEST_GROUP, harvest_key
+from pipelines.resources import CrawlerResource
 
 # Progress (context.log.info) on the terminal, without Dagster's step-by-step debug events.
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": os.environ.get("MCATLAS_LOG_LEVEL", "INFO")}}}}
@@ -23,8 +24,10 @@ def _instance() -> DagsterInstance:
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_all(mode: str = "snapshot", sources: list[str] | None = None, harvest: bool = True,
+def run_all(mode: str | None = None, sources: list[str] | None = None, harvest: bool = True,
             echo: Callable[[str], None] = print) -> bool:
+    """Harvest, then build everything downstream; True when both phases succeeded. `mode` None: the crawler
+    resource reads MCATLAS_CRAWL_MODE (default snapshot)."""
     defs = build_definitions(mode)
     graph = defs.resolve_asset_graph()
     job = defs.resolve_implicit_global_asset_job_def()
@@ -40,7 +43,7 @@ def run_all(mode: str = "snapshot", sources: list[str] | None = None, harvest: b
     ok = True
     with _instance() as instance:
         if harvest:
-            echo(f"[1/2] harvesting {len(harvest_keys)} sources ({mode})")
+            echo(f"[1/2] harvesting {len(harvest_keys)} sources ({mode or CrawlerResource().crawl_mode()})")
             result = job.execute_in_process(instance=instance, asset_selection=sorted(harvest_keys),
                                             raise_on_error=False, run_config=RUN_CONFIG)
             for key in sorted(harvest_keys):

@@ -1,16 +1,14 @@
-"""Run one source's spider in this process: `python -m scrapers.crawl SOURCE [--live]`.
+"""Run one source's spider in this process; the command is `mcatlas crawl SOURCE` (pipelines/commands/crawl.py).
 
-Dagster calls this in a subprocess because Twisted's reactor cannot be restarted in-process. The last line
-printed is a JSON summary; the exit status is 0 for a usable run (ok / partial) and 3 otherwise.
+Dagster calls the command in a subprocess because Twisted's reactor cannot be restarted in-process, so `crawl()`
+runs at most once per process.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import os
-import sys
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -23,6 +21,7 @@ from scrapers.spiders.base import SourceSpider
 
 
 def spider_class(source: Source) -> type[SourceSpider]:
+    """The registry's `spider: module:Class`, else the one generic SourceSpider."""
     if not source.spider:
         return SourceSpider
     module, _, name = source.spider.partition(":")
@@ -36,6 +35,7 @@ def snapshot_dir(source: Source) -> Path:
 
 
 def build_settings(source: Source, mode: str, replay_dir: Path | None) -> Settings:
+    """Project settings, then the source's own, then (snapshot mode) offline replay on top of both."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     settings.update(source.settings, priority="project")
@@ -48,6 +48,7 @@ def build_settings(source: Source, mode: str, replay_dir: Path | None) -> Settin
 def crawl(source_name: str, mode: str = "snapshot", run_id: str | None = None,
           landing_dir: Path | None = None, replay_dir: Path | None = None,
           extra_settings: dict[str, object] | None = None) -> dict[str, object]:
+    """Harvest one source into the landing area; the run's summary (source, run_id, mode, status, dir, offers)."""
     source = get_source(source_name)
     run_id = run_id or new_run_id()
     landing = landing_dir or landing_root()
@@ -63,22 +64,6 @@ def crawl(source_name: str, mode: str = "snapshot", run_id: str | None = None,
             "offers": stats.get("offers/valid", 0)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m scrapers.crawl", description=__doc__)
-    ap.add_argument("source")
-    ap.add_argument("--live", action="store_true", help="crawl the real endpoints (default: bundled snapshot)")
-    ap.add_argument("--run-id")
-    ap.add_argument("--landing-dir", type=Path)
-    ap.add_argument("--replay-dir", type=Path, help="replay this folder (a snapshot or a landing run)")
-    ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a Scrapy setting")
-    args = ap.parse_args(argv)
-    extra = dict(kv.split("=", 1) for kv in args.set)
-    summary = crawl(args.source, "live" if args.live else "snapshot", args.run_id, args.landing_dir,
-                    args.replay_dir, extra)
-    print(json.dumps(summary))
-    return 0 if summary["status"] in ("ok", "partial") else 3
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # the command moved to the one CLI; say so instead of exiting silently with nothing done
+    raise SystemExit("mcatlas: error: run `mcatlas crawl SOURCE ...` (or `python -m pipelines.cli crawl ...`)")

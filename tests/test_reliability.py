@@ -79,7 +79,7 @@ def test_a_run_killed_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, di
     assert done.returncode == 0, done.stderr[-2000:]
     db_file = data / "mcatlas.duckdb"
     before = counts(db_file)
-    crawl = subprocess.run([sys.executable, "-m", "scrapers.crawl", "futurelearn", "--landing-dir",
+    crawl = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", "futurelearn", "--landing-dir",
                             str(data / "landing")], cwd=REPO, env=env_for(data), capture_output=True, text=True)
     assert crawl.returncode == 0, crawl.stdout[-2000:]
     killed = subprocess.run([sys.executable, "-c", KILLER, str(db_file), str(data / "landing"), die_after],

@@ -101,13 +101,13 @@ def server() -> Iterator[Server]:
 
 def live_crawl(source: str, start_urls: list[str], landing: Path, env: dict[str, str] | None = None,
                **settings: Any) -> dict[str, Any]:
-    """`python -m scrapers.crawl SOURCE --live` against local URLs; the run's summary, stats, offers, rejects."""
+    """`mcatlas crawl SOURCE --live` against local URLs; the run's summary, stats, offers, rejects."""
     base = {"DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1,
             "RETRY_BACKOFF_BASE": 0, "DOWNLOAD_TIMEOUT": 2, "LOG_LEVEL": "WARNING",
             "MCATLAS_START_URLS": " ".join(start_urls),
             # live mode refuses loopback addresses: exempt exactly this test server (host:port)
             "MCATLAS_ALLOW_PRIVATE_HOSTS": " ".join(sorted({urlsplit(u).netloc for u in start_urls})), **settings}
-    args = [sys.executable, "-m", "scrapers.crawl", source, "--live", "--landing-dir", str(landing)]
+    args = [sys.executable, "-m", "pipelines.cli", "crawl", source, "--live", "--landing-dir", str(landing)]
     for key, value in base.items():
         args += ["-s", f"{key}={value}"]
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("EDX_")}
@@ -132,7 +132,7 @@ def crawl_live(tmp_path: Path) -> Callable[..., dict[str, Any]]:
 
 
 def snapshot_crawl(source: str, landing: Path) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-m", "scrapers.crawl", source, "--landing-dir", str(landing),
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", source, "--landing-dir", str(landing),
                            "-s", "LOG_LEVEL=WARNING"], cwd=REPO, capture_output=True, text=True, timeout=120)
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     run_dir = Path(summary["dir"])

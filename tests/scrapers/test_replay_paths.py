@@ -51,7 +51,7 @@ def test_a_replay_never_reads_or_lands_files_outside_its_folder(tmp_path):
     folder, files = _replay_folder(tmp_path)
     landing = tmp_path / "landing"
     urls = " ".join(f"{API}?page={name}" for name in files)
-    proc = subprocess.run([sys.executable, "-m", "scrapers.crawl", "mitxonline", "--replay-dir", str(folder),
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", "mitxonline", "--replay-dir", str(folder),
                            "--landing-dir", str(landing), "-s", f"MCATLAS_START_URLS={urls}", "-s", "LOG_LEVEL=INFO"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     summary = json.loads(proc.stdout.strip().splitlines()[-1])

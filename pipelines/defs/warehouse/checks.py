@@ -3,6 +3,7 @@
 
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, asset_check
 
+from models.offer import ECTS_FLAGS, EQF_FLAGS, PARTICIPATION_FORMS
 from pipelines.defs.warehouse.assets import learning_outcomes, offers, raw_offers
 from pipelines.resources import WarehouseResource
 
@@ -49,10 +50,10 @@ def harvests_not_collapsing(warehouse: WarehouseResource) -> AssetCheckResult:
     return AssetCheckResult(passed=not collapsed, metadata={"collapsed_sources": collapsed})
 
 
-ACCEPTED_VALUES = {
-    "participation_form": ("online", "blended", "on-site"),
-    "ects_flag": ("given", "estimated"),
-    "eqf_flag": ("given", "inferred"),
+ACCEPTED_VALUES = {  # the schema's Literals (models/offer.py), not copies of them
+    "participation_form": PARTICIPATION_FORMS,
+    "ects_flag": ECTS_FLAGS,
+    "eqf_flag": EQF_FLAGS,
     "status": ("active", "withdrawn"),
 }
 
