@@ -4,10 +4,11 @@
     python bench/normalise_bench.py --n 20000    # quick check (XML and dedup scaled to --n / 10 and --n)
 
 Synthetic data is generated here (FutureLearn `feeds/courses` JSON pages, DTU `GetCourse` XML documents), never
-copied from ../shared. Each phase runs the real code: the source's parser, the item chain (clean -> normalise ->
-validate), the landing files and the warehouse loader (DuckDB). Work is spread over the machine's cores with one
-process per core. The second run over unchanged input reuses the normalised records by input hash and must
-normalise nothing and store nothing new. Figures go to bench/results/normalise.json.
+copied from ../shared. Each phase runs the real code: the source's parser, the crawl's own item chain
+(scrapers/chain.py: size check -> reuse | clean -> normalise -> validate -> check -> land), the landing files and
+the warehouse loader (DuckDB). Work is spread over the machine's cores with one process per core. The second run
+over unchanged input reuses the normalised records by input hash and must normalise nothing and store nothing
+new. Figures go to bench/results/normalise.json.
 """
 
 from __future__ import annotations
@@ -135,20 +136,22 @@ def make_inputs(root: Path, n_json: int, n_xml: int, seed: int = 7) -> tuple[lis
 # ---- workers -------------------------------------------------------------------------------------------------
 
 def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
-    """Parse one input file, run the item chain (or reuse what the previous run normalised from the same input),
-    land the offers as one landing run."""
+    """Parse one input file and run its items through the crawl's item chain (scrapers/chain.py: reuse of what the
+    previous run normalised from the same input, else clean -> normalise -> validate; check; land) into one
+    landing run."""
     kind, path, landing, run_id, previous_file = args
-    from models.normalise.reuse import PreviousRecords, process_or_reuse
+    from scrapers.chain import ItemChain, Tally
     from scrapers.landing import LandingRun, sha256
+    from scrapers.reuse import PreviousRecords
 
-    stats: Counter[str] = Counter()
+    stats = Tally()
     previous = PreviousRecords.from_offer_files([Path(previous_file)]) if previous_file else None
     source = "bench_json" if kind == "json" else "bench_xml"
     run = LandingRun(Path(landing), source, run_id)
+    chain = ItemChain(stats, run, previous)
     body = Path(path).read_bytes()
     docs = [body] if kind == "json" else body.split(b"\x00")
     fetched = datetime.now(UTC).isoformat()
-    out = (run.dir / "offers.jsonl").open("wb")
     for doc in docs:
         if kind == "json":
             from scrapers.parsers import futurelearn
@@ -160,15 +163,15 @@ def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
             page = dtu.parse(doc, "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCourse")
         prov = {"fetched_at": fetched, "spider": source, "spider_version": "bench", "raw_sha256": sha256(doc),
                 "mode": "file"}
+        for reject in page.rejects:
+            chain.reject(reject.source_id, reject.reason, reject.raw)
         for item in page.items:
             item["source"] = source
             item["provenance"] = prov
-            line, _reason = process_or_reuse(item, previous, stats)
-            if line is not None:
-                out.write(line)
-    out.close()
-    run.finish({}, "ok")
-    return dict(stats)
+            chain(item)
+    run.finish(dict(stats), "ok")
+    return {"normalised": stats["normalise/normalised"], "reused": stats["normalise/reused"],
+            "rejected": sum(v for k, v in stats.items() if k.startswith("rejects/"))}
 
 
 def run_phase(kind: str, files: list[Path], landing: Path, run_tag: str, workers: int,
@@ -202,7 +205,7 @@ def run_phase(kind: str, files: list[Path], landing: Path, run_tag: str, workers
 
 def dedup_phase(n: int, seed: int = 11) -> dict[str, Any]:
     """Entity resolution over n listings in three sources, a fifth of them the same course seen twice."""
-    from models.normalise.dedup import Listing, resolve
+    from models.resolve import Listing, resolve
 
     rng = random.Random(seed)
     listings = []
@@ -242,6 +245,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
     n_xml = args.xml if args.xml is not None else max(1, args.n // 10)
+    load_start = os.getloadavg()  # the machine is shared: figures mean little without the load they ran under
     tmp = Path(tempfile.mkdtemp(prefix="mcatlas-bench-"))
     try:
         t = time.perf_counter()
@@ -269,6 +273,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "normaliser_version": NORMALISER_VERSION, "json_offers": args.n, "xml_documents": n_xml,
         "workers": args.workers,
+        "load_average": {"start": [round(x, 2) for x in load_start], "end": [round(x, 2) for x in os.getloadavg()]},
         "targets": {"json_offers_per_second": 20000, "xml_offers_per_second": 2000, "peak_rss_mb": 2048,
                     "dedup_seconds_for_200k": 60, "second_run_normalised": 0},
         **results,

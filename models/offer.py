@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,6 +38,21 @@ Line = Annotated[str, Field(max_length=MAX_LINE_CHARS)]
 ParticipationForm = Literal["online", "blended", "on-site"]
 GivenOrEstimated = Literal["given", "estimated"]
 GivenOrInferred = Literal["given", "inferred"]
+# The same values as tuples, generated from the Literals: the normaliser, the parsers' vocabularies and the
+# warehouse's accepted-values check read these, so no copy of an enumeration can drift from the schema.
+PARTICIPATION_FORMS: tuple[ParticipationForm, ...] = get_args(ParticipationForm)
+ECTS_FLAGS: tuple[GivenOrEstimated, ...] = get_args(GivenOrEstimated)
+EQF_FLAGS: tuple[GivenOrInferred, ...] = get_args(GivenOrInferred)
+
+
+def form_vocabulary(words: dict[str, ParticipationForm | None]) -> dict[str, ParticipationForm | None]:
+    """A source's words for the form of participation, each checked against `ParticipationForm` at import.
+
+    Parsers keep their source's words; only the values they map to are ours, and a typo there fails loudly."""
+    wrong = {w: v for w, v in words.items() if v is not None and v not in PARTICIPATION_FORMS}
+    if wrong:
+        raise ValueError(f"not a ParticipationForm {PARTICIPATION_FORMS}: {wrong}")
+    return words
 
 _LANG = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

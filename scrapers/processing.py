@@ -1,6 +1,7 @@
-"""The item chain shared by the Scrapy pipelines and `mcatlas parse`: clean -> normalise -> validate -> check.
+"""The item chain's steps: size check, clean, normalise, validate, check (scrapers/chain.py puts them in order).
 
-Keeping it in one place guarantees that `mcatlas parse` prints exactly what a crawl would load.
+`process` is the part of the chain an input not seen before goes through (clean -> normalise -> validate); the
+chain adds reuse, the counters and landing around it, for crawls, `mcatlas parse`, the tests and the benchmark.
 """
 
 from __future__ import annotations
@@ -53,13 +54,55 @@ class RejectItem(Exception):
     """The item cannot become an Offer; the message is the one-line reason stored with the reject."""
 
 
+class NormalisationFailed(RejectItem):
+    """A step raised where it must not (a bug, not bad data): rejected like bad data, but counted as an error."""
+
+
 def check_raw_size(item: Mapping[str, Any]) -> None:
     """Refuse an oversized parsed item before any work is done on it (cleaning, hashing, normalising).
 
     A field's raw string may be RAW_FACTOR times its schema limit (room for markup and entities), any other string
     MAX_RAW_CHARS, a list RAW_FACTOR x MAX_LIST_ITEMS entries, the whole item MAX_RAW_ITEM_CHARS of text and
-    MAX_RAW_DEPTH levels of nesting. Only lengths are read, so a 200 MB title costs next to nothing.
+    MAX_RAW_DEPTH levels of nesting. Only lengths are read, so a 200 MB title costs next to nothing; every item
+    pays for it (it runs before the input hash), so the common case builds no paths and only a refused item is
+    walked again for the reason.
     """
+    if not _within_limits(item):
+        _raise_size_error(item)
+
+
+_MAX_ENTRIES = RAW_FACTOR * MAX_LIST_ITEMS
+
+
+def _within_limits(item: Mapping[str, Any]) -> bool:
+    """The same limits as `_raise_size_error`, checked without building a path for every value."""
+    total = 0
+    stack: list[tuple[Any, int]] = []
+    for name, value in item.items():
+        if name == "provenance":
+            continue
+        if isinstance(value, str):
+            if len(value) > RAW_LIMITS.get(name, MAX_RAW_CHARS):
+                return False
+            total += len(value)
+        elif isinstance(value, list | dict):
+            stack.append((value, 1))
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_RAW_DEPTH or len(value) > _MAX_ENTRIES:
+            return False
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, str):
+                if len(child) > MAX_RAW_CHARS:
+                    return False
+                total += len(child)
+            elif isinstance(child, list | dict):
+                stack.append((child, depth + 1))
+    return total <= MAX_RAW_ITEM_CHARS
+
+
+def _raise_size_error(item: Mapping[str, Any]) -> None:
+    """The walk that names the first limit an item breaks (with its path): run only once `_within_limits` said no."""
     total = 0
     stack: list[tuple[str, Any, int]] = [(k, v, 1) for k, v in item.items() if k != "provenance"]
     while stack:
@@ -104,14 +147,15 @@ def _clean_value(value: Any, text: Callable[[str | None], str | None]) -> Any:
     return value
 
 
-def clean(item: dict[str, Any]) -> dict[str, Any]:
+def clean(item: dict[str, Any], size_checked: bool = False) -> dict[str, Any]:
     """Plain text everywhere: markup removed, whitespace folded, empty strings dropped.
 
     Every string the source gave is cleaned, wherever it sits (subjects, runs, extras at any depth), so that no
     field can carry markup into the warehouse or an export because nobody listed it. Raises RejectItem for an item
-    over the size limits (checked first, on the raw lengths).
+    over the size limits (checked first, on the raw lengths, unless the caller did: `size_checked`).
     """
-    check_raw_size(item)
+    if not size_checked:
+        check_raw_size(item)
     for name, value in item.items():
         if name in UNTOUCHED:
             continue
@@ -149,17 +193,25 @@ def validate(item: dict[str, Any]) -> Offer:
 
 def missing_fields(data: Mapping[str, Any]) -> list[str]:
     """Standard elements absent from a record (an Offer's fields or its dumped dict)."""
-    return [name for name in CHECKED_FIELDS if data.get(name) in (None, "", [], {})]
+    return [name for name in CHECKED_FIELDS if _absent(data.get(name))]
 
 
-def process(item: dict[str, Any], stats: Counter[str] | None = None) -> Offer:
-    """Run the whole chain; raises RejectItem with a one-line reason."""
+def _absent(value: Any) -> bool:
+    """None, or an empty text, list or dict (0 and False are values)."""
+    return value is None or (not value and isinstance(value, str | list | dict))
+
+
+def process(item: dict[str, Any], stats: Counter[str] | None = None, size_checked: bool = False) -> Offer:
+    """clean -> normalise -> validate; raises RejectItem with a one-line reason.
+
+    The item chain (scrapers/chain.py) calls this for every input it cannot reuse; tests call it for the Offer.
+    """
     try:
-        offer = validate(normalise_item(clean(item)))
+        offer = validate(normalise_item(clean(item, size_checked)))
     except RejectItem:
         raise
     except (TypeError, ValueError, AttributeError) as exc:
-        raise RejectItem(f"normalisation failed: {type(exc).__name__}: {exc}") from None
+        raise NormalisationFailed(f"normalisation failed: {type(exc).__name__}: {exc}") from None
     if stats is not None:
         for name in missing_fields(vars(offer)):
             stats[f"missing_field/{name}"] += 1

@@ -37,14 +37,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.replay.ReplayMiddleware": 950,
 }
 
-# clean -> normalise -> validate -> check -> land, one small pipeline per file (alltheplaces order).
-ITEM_PIPELINES = {
-    "scrapers.pipelines.clean.CleanPipeline": 100,
-    "scrapers.pipelines.normalise.NormalisePipeline": 200,
-    "scrapers.pipelines.validate.ValidatePipeline": 300,
-    "scrapers.pipelines.check.CheckPipeline": 400,
-    "scrapers.pipelines.land.LandPipeline": 900,
-}
+# One item pipeline: the spider's ItemChain (scrapers/chain.py), the chain `mcatlas parse` and the benchmark run:
+# size check -> reuse | (clean -> normalise -> validate) -> check -> land.
+ITEM_PIPELINES = {"scrapers.pipelines.item_chain.ItemChainPipeline": 100}
 
 MCATLAS_MAX_PAGES = 10_000
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -1,5 +1,8 @@
 """Numbers as sources write them: '7,5', '7.5', '1.500,00', '3,500', '1 500', '-5', '\u22125'.
 
+`parse_number` is the project's one number parser: the rules and the parsers (edX prices, ELM credit points) all
+read numbers through it, so '7,5' and '1,500' mean the same everywhere.
+
 A leading minus (ASCII '-' or the Unicode minus sign U+2212) is part of the number, so that "-5 hours" reads as
 minus five and the rules refuse it, instead of the sign being dropped and a plausible 5 hours kept. A hyphen
 between two numbers ("4-8 hours") is a range separator, not a sign: `NUM` only takes a minus that does not follow
@@ -8,21 +11,29 @@ a digit.
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 MINUS = "-\u2212"  # ASCII hyphen-minus and the Unicode minus sign
 
 
-def parse_number(text: str) -> float | None:
-    """A decimal number in English or continental notation; None when `text` is not one.
+def parse_number(value: Any) -> float | None:
+    """A number given as a number or as text (English or continental notation); None when `value` is not one.
+
+    Numbers pass through (finite ones only; a bool is no number); anything else is read as text.
 
     A separator is a thousands separator only where the digits are grouped as thousands: one to three digits, then
     groups of exactly three ('3,500', '1.500', '1.234.567'); otherwise it is the decimal mark ('7,5', '49.00',
     '1378413989.154': ten digits before the point cannot be a thousands group). With both separators the last one is
     the decimal mark. Separators that group no way a number is written ('12.34.56') make it no number.
     """
-    s = _SPACES.sub("", text.strip())
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    s = _SPACES.sub("", str(value).strip())
     if not s:
         return None
     neg = s[0] in MINUS

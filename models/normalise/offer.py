@@ -9,7 +9,6 @@ its own, and a rule that fails records `<rule>.error` and leaves the item as it 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -50,19 +49,10 @@ from models.normalise.prices import currency_error, is_currency, parse_price, to
 from models.normalise.subjects import isced_broad
 from models.normalise.text import one_line
 from models.normalise.workload import MAX_WEEKS, Span, notional_hours, parse_duration, parse_effort
+from models.offer import PARTICIPATION_FORMS
 
 Explanations = list[dict[str, Any]]
 Rule = Callable[[dict[str, Any], Explanations, dict[str, Any]], None]
-_FORMS = ("online", "blended", "on-site")
-
-
-def _num(value: Any) -> float | None:
-    """A number given as a number or as text, its sign kept (a '-5' or '\u22125' must reach the range checks)."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
-    return parse_number(str(value))
 
 
 def _low(item: dict[str, Any], ctx: dict[str, Any]) -> str:
@@ -124,7 +114,7 @@ def _country(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> Non
 # ---- duration, workload, ECTS ---------------------------------------------------------------------------------
 
 def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
-    given = _num(item.get("duration_weeks"))
+    given = parse_number(item.get("duration_weeks"))
     span: Span | None = None
     if item.get("duration_raw"):
         span = parse_duration(str(item["duration_raw"]))
@@ -151,22 +141,42 @@ def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
     else:
         item["duration_weeks"] = None
     if span is None:
-        run_weeks = [w for w in (_num(r.get("duration_weeks")) for r in item.get("runs") or [] if isinstance(r, dict))
-                     if w and 0 < w <= MAX_WEEKS]
+        runs = [r for r in item.get("runs") or [] if isinstance(r, dict)]
+        run_weeks = [w for w in (parse_number(r.get("duration_weeks")) for r in runs) if w and 0 < w <= MAX_WEEKS]
         if run_weeks:
             span = Span(weeks_lo=min(run_weeks), weeks_hi=max(run_weeks), unit="week", lo=min(run_weeks),
                         hi=max(run_weeks))
             item["duration_weeks"] = min(run_weeks)
             ex.append(explain("duration_weeks", min(run_weeks), "runs.duration_weeks", run_weeks,
                               "duration.from_runs"))
+    if span is None:
+        span = _duration_from_schedule(item, ex)
     ctx["span"] = span
+
+
+def _duration_from_schedule(item: dict[str, Any], ex: Explanations) -> Span | None:
+    """Weeks from the source's schedule vocabulary (`extras.schedule_weeks`: each schedule key's length, as the
+    parser read it from the source's own calendar); the shortest period is the course's, flagged inferred."""
+    extras = item.get("extras")
+    table = extras.get("schedule_weeks") if isinstance(extras, dict) else None
+    if not isinstance(table, dict):
+        return None
+    known = {str(k): w for k, v in table.items() if (w := parse_number(v)) is not None and 0 < w <= MAX_WEEKS}
+    if not known:
+        return None
+    key = min(known, key=known.__getitem__)
+    weeks = known[key]
+    item["duration_weeks"] = weeks
+    ex.append(explain("duration_weeks", weeks, "runs.schedule", list(table), "duration.inferred_from_schedule",
+                      f"schedule {key!r} is a {weeks:g}-week teaching period in the source's calendar"))
+    return Span(weeks_lo=weeks, weeks_hi=weeks, unit="week", lo=weeks, hi=weeks)
 
 
 def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("ects")
     if raw is not None and raw != "":
         if item.get("ects_flag") == "estimated":
-            value = _num(raw)
+            value = parse_number(raw)
             ok = value is not None and 0 < value <= 240
             item["ects"], item["ects_flag"] = (value, "estimated") if ok else (None, None)
             ex.append(explain("ects", item["ects"], "ects", raw, "ects.estimated_by_source" if ok else "ects.invalid",
@@ -189,7 +199,7 @@ def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
 
 
 def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
-    lo, hi = _num(item.get("workload_hours_min")), _num(item.get("workload_hours_max"))
+    lo, hi = parse_number(item.get("workload_hours_min")), parse_number(item.get("workload_hours_max"))
     if lo is not None or hi is not None:
         lo, hi = (lo if lo is not None else hi), (hi if hi is not None else lo)
         if lo is not None and hi is not None and 0 < lo <= hi <= 7200:
@@ -243,16 +253,12 @@ def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
 # ---- EQF, participation, assessment, quality assurance ---------------------------------------------------------
 
 def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
-    raw, flag = item.get("eqf_level"), item.get("eqf_flag")
+    raw = item.get("eqf_level")  # parsers give only levels the source states; every inference happens below
     if raw is not None and raw != "":
         level = parse_eqf(raw if isinstance(raw, int) else str(raw))
         if level.value is not None:
-            inferred = flag == "inferred"
-            item["eqf_level"], item["eqf_flag"] = level.value, "inferred" if inferred else "given"
-            ex.append(explain("eqf_level", level.value, "level_raw" if inferred else "eqf_level",
-                              item.get("level_raw") if inferred else raw,
-                              "eqf.inferred_by_parser" if inferred else level.rule,
-                              "the source's programme level, mapped by its parser" if inferred else level.note))
+            item["eqf_level"], item["eqf_flag"] = level.value, "given"
+            ex.append(explain("eqf_level", level.value, "eqf_level", raw, level.rule, level.note))
             return
         ex.append(explain("eqf_level", None, "eqf_level", raw, level.rule, level.note))
     item["eqf_level"], item["eqf_flag"] = None, None
@@ -283,7 +289,7 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
 
 def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     given, raw = item.get("participation_form"), item.get("participation_raw")
-    if given in _FORMS:
+    if given in PARTICIPATION_FORMS:
         ex.append(explain("participation_form", given, "participation_raw" if raw else "participation_form",
                           raw or given, "participation.given"))
         return
@@ -374,7 +380,8 @@ def _dates(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
                               f"ends {end} before it starts {start}; end date dropped"))
             run["end_date"] = None
         weeks = run.get("duration_weeks")
-        if weeks is not None and not (_num(weeks) and 0 < _num(weeks) <= MAX_WEEKS):  # type: ignore[operator]
+        run_weeks = parse_number(weeks)
+        if weeks is not None and not (run_weeks and 0 < run_weeks <= MAX_WEEKS):
             ex.append(explain("runs.duration_weeks", None, f"runs[{i}].duration_weeks", weeks,
                               "duration.implausible", f"outside 0-{MAX_WEEKS:g} weeks"))
             run["duration_weeks"] = None
@@ -386,7 +393,7 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     amount, currency, raw = item.get("price_amount"), item.get("price_currency"), item.get("price_raw")
     item["price_eur"] = item["fx_date"] = None
     if amount is not None and amount != "":
-        value = _num(amount)
+        value = parse_number(amount)
         code = str(currency).strip().upper() if currency else None
         if value is None or value < 0:
             item["price_amount"] = item["price_currency"] = None

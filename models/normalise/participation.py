@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Literal
 
-Form = Literal["online", "blended", "on-site"]
+from models.offer import ParticipationForm as Form
 
 _BLENDED = re.compile(
     r"blended|hybrid|hybride|mixed[ -]mode|\bmixed\b|\bmm\b|blandet|kombiniert|gemischt|\bmixte\b|semi-?presencial"

@@ -22,9 +22,6 @@ from scrapers.parsers.xml import load_xml, local
 SOURCE = "dtu"
 PROVIDER = "Technical University of Denmark (DTU)"
 SERVICE = "https://kurser.dtu.dk/coursewebservicev2/course.asmx"
-# Programme level -> EQF level (Danish qualifications framework, referenced to the EQF): DTU states the
-# programme a course belongs to, not an EQF level, so the level is flagged `inferred`.
-EQF_BY_LEVEL = {"DTU_BSC": 6, "DTU_DIPLOM": 6, "DTU_MSC": 7, "DTU_PHD": 8}
 _CODE = re.compile(r"^[0-9A-Z]{5}$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED = "[staff]"
@@ -79,19 +76,25 @@ def _pick(texts: dict[str, str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-# DTU teaching periods: E/F + block (E1A ... F5B) are 13-week semester modules; January, June, July and August
-# are three-week intensive periods.
+# DTU teaching periods (the source's schedule vocabulary): E/F + block (E1A ... F5B) are 13-week semester modules;
+# January, June, July and August are three-week intensive periods. The parser only exposes each key's length
+# (`extras.schedule_weeks`); the normaliser derives the course's duration from it and explains it.
 _SEMESTER_BLOCK = re.compile(r"^[EF][1-7][AB]?$")
 _THREE_WEEK = {"january", "june", "july", "august", "3-uger", "3 weeks"}
 
 
-def _teaching_weeks(schedule_keys: list[str]) -> float | None:
-    """Teaching weeks from the schedule keys; None when the keys say nothing about length."""
-    if any(k.lower() in _THREE_WEEK for k in schedule_keys):
+def period_weeks(key: str) -> float | None:
+    """Length in weeks of one DTU schedule key; None for keys that say nothing about length."""
+    if key.lower() in _THREE_WEEK:
         return 3.0
-    if any(_SEMESTER_BLOCK.match(k) for k in schedule_keys):
+    if _SEMESTER_BLOCK.match(key):
         return 13.0
     return None
+
+
+def schedule_weeks(schedule_keys: list[str]) -> dict[str, float]:
+    """The course's schedule keys that have a known length, with that length: source vocabulary, not a duration."""
+    return {k: w for k in schedule_keys if (w := period_weeks(k)) is not None}
 
 
 def _attr(node: etree._Element, path: str, attr: str) -> str | None:
@@ -120,14 +123,8 @@ def _joined(*parts: dict[str, str], labels: tuple[str | None, ...]) -> dict[str,
     return out
 
 
-def course_item(course: etree._Element) -> dict[str, Any]:
-    scrub = _Scrubber(course)
-    code = (course.get("CourseCode") or "").strip()
-    titles = scrub.texts(_by_lang(course.findall("Title"), "Title"))
-    title, title_lang = _pick(titles)
-    teaching = [t.get("LangCode") for t in course.findall("Teaching_Language") if t.get("LangCode")]
-    primary = teaching[0] if teaching else "en-GB"
-
+def _outcomes(course: etree._Element, scrub: _Scrubber, primary: str) -> list[dict[str, Any]]:
+    """Learning objectives, in the teaching language with the English text beside it where both are published."""
     outcomes = []
     for kw in course.findall("DTU_ObjectiveKeyword"):
         texts = scrub.texts(_by_lang(kw.findall("Txt")))
@@ -139,61 +136,108 @@ def course_item(course: etree._Element) -> dict[str, Any]:
         else:
             text, lang = _pick(texts)
             outcomes.append({"text": text, "lang": lang})
+    return outcomes
 
-    objectives = scrub.texts(_txt_section(course, "Course_Objectives"))
-    contents = scrub.texts(_txt_section(course, "Contents"))
-    descriptions = _joined(objectives, contents, labels=(None, "Contents"))
-    description, _ = _pick(descriptions)
 
-    point = course.find("Point")
-    point_type = point.get("PointType", "ECTS") if point is not None else None
-    level_key = _attr(course, "CBS_Programme_Level", "CBS_Programme_LevellKey")
-    eqf = EQF_BY_LEVEL.get((level_key or "").upper())
-
+def _assessment(course: etree._Element, scrub: _Scrubber) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(item fields, extras) of the examination: the assessment in words, the examiner, the exam's keys."""
     exam = course.find("Examination")
-    assessment_key = evaluation = marking = None
-    assessment_notes: dict[str, str] = {}
-    exam_schedule: list[str] = []
+    key = evaluation = marking = None
+    notes: dict[str, str] = {}
+    schedule: list[str] = []
     aids: list[str] = []
     if exam is not None:
-        assessment_key = _attr(exam, "Assessment/Pre_Def_List", "AssessmentKey")
-        assessment_notes = scrub.texts(_by_lang(exam.findall("Assessment/Supp_Txt")))
+        key = _attr(exam, "Assessment/Pre_Def_List", "AssessmentKey")
+        notes = scrub.texts(_by_lang(exam.findall("Assessment/Supp_Txt")))
         evaluation = _attr(exam, "Evaluation", "EvaluationKey")
         marking = _attr(exam, "Marking_Scale", "Marking_ScaleKey")
-        exam_schedule = [s.get("ScheduleKey") for s in exam.findall("Date_Of_Exam/Schedule") if s.get("ScheduleKey")]
+        schedule = [s.get("ScheduleKey") for s in exam.findall("Date_Of_Exam/Schedule") if s.get("ScheduleKey")]
         aids = [a.get("AidKey") for a in exam.findall("Aid") if a.get("AidKey")]
-    assessment = _humanise(assessment_key)
-    note, _ = _pick(assessment_notes)
+    assessment = _humanise(key)
+    note, _ = _pick(notes)
     if assessment and note:
         assessment = f"{assessment} ({note})"
+    examiner = ("; external examiner" if evaluation == "GLOB_EXTERN" else "; internal examiner") if evaluation else ""
+    fields = {"assessment": assessment, "quality_assurance": "Accredited Danish university" + examiner}
+    extras = {"exam_schedule_keys": schedule, "assessment_key": key, "assessment_notes": notes or None,
+              "evaluation": evaluation, "marking_scale": marking, "exam_aids": aids}
+    return fields, extras
 
-    prereq_q = scrub.texts(_by_lang(course.findall("Qualified_Prerequisites/Qualified_Prerequisites_Txt")))
-    prereq_m = scrub.texts(_by_lang(course.findall("Mandatory_Prerequisites/Mandatory_Prerequisites_Txt")))
-    prereq_codes = list(dict.fromkeys(
-        n.get("Txt").strip() for n in course.findall("Qualified_Prerequisites/DTU_CoursesTxt") if n.get("Txt")))
-    mandatory_codes = list(dict.fromkeys(
-        n.get("Txt").strip() for n in course.findall("Mandatory_Prerequisites/DTU_CoursesTxt") if n.get("Txt")))
-    prerequisites_by_lang = _joined(prereq_m, prereq_q, labels=("Mandatory", None))
-    prerequisites, _ = _pick(prerequisites_by_lang)
 
-    schedules = [s.get("ScheduleKey") for s in course.findall("Class_Schedule/Schedule") if s.get("ScheduleKey")]
-    schedule_notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
-    duration_code = (course.findtext("Course_Duration/Exact") or "").strip() or None
-    weeks = _teaching_weeks(schedules)
-    location = _attr(course, "Location", "Key")
+def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None, dict[str, Any]]:
+    """(prerequisites as text, extras): mandatory and qualified prerequisites per language, and course codes."""
+    qualified = scrub.texts(_by_lang(course.findall("Qualified_Prerequisites/Qualified_Prerequisites_Txt")))
+    mandatory = scrub.texts(_by_lang(course.findall("Mandatory_Prerequisites/Mandatory_Prerequisites_Txt")))
+    by_lang = _joined(mandatory, qualified, labels=("Mandatory", None))
+    text, _ = _pick(by_lang)
+
+    def codes(path: str) -> list[str]:
+        return list(dict.fromkeys(n.get("Txt").strip() for n in course.findall(path) if n.get("Txt")))
+
+    return text, {"prerequisites": by_lang,
+                  "prerequisite_courses": codes("Qualified_Prerequisites/DTU_CoursesTxt"),
+                  "mandatory_prerequisite_courses": codes("Mandatory_Prerequisites/DTU_CoursesTxt")}
+
+
+def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(runs, extras) of the class schedule: the keys as given and each key's length from DTU's vocabulary."""
+    keys = [s.get("ScheduleKey") for s in course.findall("Class_Schedule/Schedule") if s.get("ScheduleKey")]
+    notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
+    return [{"schedule": k} for k in keys], {
+        "schedule_keys": keys, "schedule_notes": notes or None, "schedule_weeks": schedule_weeks(keys) or None,
+        # DTU's own code (P2M, P6M, ...): not an ISO 8601 length (P2M is used for three-week courses)
+        "course_duration_code": (course.findtext("Course_Duration/Exact") or "").strip() or None,
+    }
+
+
+def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
+    """Extras about the course as DTU publishes it: volume, types, open university, limits, hours, remarks."""
     types = [t.get("OfferedAsACourseOfTypeKey") for t in course.iter("OfferedAsACourseOfType")
              if t.get("OfferedAsACourseOfTypeKey")]
     open_flag = course.find("Open_University")
     open_info = course.find("DTU/OpenUniversity")
-    open_university = open_flag is not None and (open_flag.get("TaughtUnderOpenUniversity") or "").lower() == "true"
     home = course.find("Course_Home_Page")
     restrictions = course.find("Restrictions")
     hours = {h.get("HourDistribuitionKey"): h.get("Hours")
              for h in course.findall("HoursDistribuition/HourDistribuition") if h.get("HourDistribuitionKey")}
     remarks = _joined(scrub.texts(_txt_section(course, "DTU_Remark")), scrub.texts(_txt_section(course, "Remark")),
                       labels=(None, None))
-    alliances = ["EuroTeQ"] if any(t.lower() == "euroteq" for t in types) else []
+    return {
+        "volume": course.get("Volume"),
+        "last_updated": course.get("LastUpdated"),
+        "no_credit_with": [n.get("CourseCode") for n in course.findall("No_Credit_Points_With") if n.get("CourseCode")],
+        "open_university": open_flag is not None
+        and (open_flag.get("TaughtUnderOpenUniversity") or "").lower() == "true",
+        "open_university_subtitle": scrub((open_info.findtext("SubTitle") or "").strip() or None)
+        if open_info is not None else None,
+        "course_types": types,
+        "home_page": home.get("URL") if home is not None else None,
+        "participants_max": restrictions.get("Max") if restrictions is not None else None,
+        "participants_min": restrictions.get("Min") if restrictions is not None else None,
+        "hours": hours or None,
+        "remarks": remarks or None,
+    }
 
+
+def course_item(course: etree._Element) -> dict[str, Any]:
+    """One GetCourse document as an item of values as DTU gives them (level, location and schedule keys raw: the
+    normaliser infers EQF, participation and duration from them and explains how)."""
+    scrub = _Scrubber(course)
+    code = (course.get("CourseCode") or "").strip()
+    titles = scrub.texts(_by_lang(course.findall("Title"), "Title"))
+    title, title_lang = _pick(titles)
+    teaching = [t.get("LangCode") for t in course.findall("Teaching_Language") if t.get("LangCode")]
+    objectives = scrub.texts(_txt_section(course, "Course_Objectives"))
+    contents = scrub.texts(_txt_section(course, "Contents"))
+    descriptions = _joined(objectives, contents, labels=(None, "Contents"))
+    description, _ = _pick(descriptions)
+    point = course.find("Point")
+    point_type = point.get("PointType", "ECTS") if point is not None else None
+    level_key = _attr(course, "CBS_Programme_Level", "CBS_Programme_LevellKey")
+    assessment, exam_extras = _assessment(course, scrub)
+    prerequisites, prereq_extras = _prerequisites(course, scrub)
+    runs, schedule_extras = _schedule(course, scrub)
+    facts = _course_facts(course, scrub)
     return {
         "source_id": code,
         "url": f"https://kurser.dtu.dk/course/{code}" if code else None,
@@ -204,56 +248,27 @@ def course_item(course: etree._Element) -> dict[str, Any]:
         "provider": PROVIDER,
         "provider_url": "https://www.dtu.dk",
         "country": "DK",
-        "alliances": alliances,
+        "alliances": ["EuroTeQ"] if any(t.lower() == "euroteq" for t in facts["course_types"]) else [],
         "languages": teaching,
-        "learning_outcomes": outcomes,
+        "learning_outcomes": _outcomes(course, scrub, teaching[0] if teaching else "en-GB"),
         "ects": point.text.strip() if point is not None and point.text and point_type == "ECTS" else None,
-        "eqf_level": eqf,
-        "eqf_flag": "inferred" if eqf else None,
         "level_raw": level_key,
-        "assessment": assessment,
-        "participation_form": "on-site" if location and location.lower().startswith("campus") else None,
-        "participation_raw": location,
-        "quality_assurance": "Accredited Danish university" + (
-            ("; external examiner" if evaluation == "GLOB_EXTERN" else "; internal examiner") if evaluation else ""),
+        **assessment,
+        "participation_raw": _attr(course, "Location", "Key"),
         "prerequisites": prerequisites,
-        "duration_raw": f"{weeks:g} weeks ({'/'.join(schedules)})" if weeks else None,
-        "duration_weeks": weeks,
-        "runs": [{"schedule": s} for s in schedules],
+        "runs": runs,
         "certificate_type": "course diploma (ECTS transcript)",
         "extras": {
-            "volume": course.get("Volume"),
-            # DTU's own code (P2M, P6M, ...): not an ISO 8601 length (P2M is used for three-week courses)
-            "course_duration_code": duration_code,
-            "last_updated": course.get("LastUpdated"),
+            **facts,
+            **schedule_extras,
             "programme_level": level_key,
             "descriptions": descriptions,
             "course_objectives": objectives,
             "contents": contents,
             "teaching_methods": scrub.texts(_txt_section(course, "Teaching_And_Learning_Methods")),
-            "prerequisites": prerequisites_by_lang,
-            "prerequisite_courses": prereq_codes,
-            "mandatory_prerequisite_courses": mandatory_codes,
-            "no_credit_with": [n.get("CourseCode") for n in course.findall("No_Credit_Points_With")
-                               if n.get("CourseCode")],
-            "schedule_keys": schedules,
-            "schedule_notes": schedule_notes or None,
-            "exam_schedule_keys": exam_schedule,
-            "assessment_key": assessment_key,
-            "assessment_notes": assessment_notes or None,
-            "evaluation": evaluation,
-            "marking_scale": marking,
-            "exam_aids": aids,
+            **prereq_extras,
+            **exam_extras,
             "point_type": point_type,
-            "open_university": open_university,
-            "open_university_subtitle": scrub((open_info.findtext("SubTitle") or "").strip() or None)
-            if open_info is not None else None,
-            "course_types": types,
-            "home_page": home.get("URL") if home is not None else None,
-            "participants_max": restrictions.get("Max") if restrictions is not None else None,
-            "participants_min": restrictions.get("Min") if restrictions is not None else None,
-            "hours": hours or None,
-            "remarks": remarks or None,
             "teaching_language_stated": bool(teaching),
         },
     }

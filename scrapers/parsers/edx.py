@@ -13,6 +13,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.normalise.numbers import parse_number
 from scrapers.parsers import mit
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
@@ -43,21 +44,14 @@ def _price(seats: list[Any]) -> dict[str, Any]:
     rows = [s for s in seats if isinstance(s, dict)]
     raw = "; ".join(f"{s.get('price')} {s.get('currency') or ''} ({s.get('type')})"
                     for s in rows if s.get("price") is not None)
-    free = any(s.get("type") in ("audit", "honor") and _num(s.get("price")) == 0 for s in rows)
-    paid = next((s for t in PAID_SEATS for s in rows if s.get("type") == t and _num(s.get("price"))), None)
+    free = any(s.get("type") in ("audit", "honor") and parse_number(s.get("price")) == 0 for s in rows)
+    paid = next((s for t in PAID_SEATS for s in rows if s.get("type") == t and parse_number(s.get("price"))), None)
     out: dict[str, Any] = {"price_raw": raw or None, "is_free": True if free else (False if paid else None)}
     if paid and text(paid.get("currency")):
-        out.update(price_amount=_num(paid.get("price")), price_currency=text(paid["currency"]).upper())
+        out.update(price_amount=parse_number(paid.get("price")), price_currency=text(paid["currency"]).upper())
     elif free and not paid:
         out.update(price_amount=0.0)
     return out
-
-
-def _num(value: Any) -> float | None:
-    try:
-        return float(str(value).replace(",", ""))
-    except (TypeError, ValueError):
-        return None
 
 
 def _pick_run(runs: list[dict[str, Any]]) -> dict[str, Any]:

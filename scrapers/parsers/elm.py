@@ -25,6 +25,7 @@ from typing import Any
 import pycountry
 from lxml import etree
 
+from models.normalise.numbers import parse_number
 from scrapers.parsers.base import Page, ParseError, Reject, guard_record, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import run, to_date
 from scrapers.parsers.xml import load_xml, local
@@ -232,13 +233,6 @@ def language_alpha2(uri: str | None) -> str | None:
     return getattr(found, "alpha_2", None) if found else None
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(str(value).replace(",", "."))
-    except (TypeError, ValueError):
-        return None
-
-
 def _iso_hours(value: str | None) -> float | None:
     """Notional hours from a time-only ISO duration (`PT60H`, `PT7H30M`); calendar spans are not hours."""
     m = _ISO_HOURS.match(value or "")
@@ -280,8 +274,8 @@ def _credit(graph: Graph, spec: Node | None) -> dict[str, Any]:
         out["credit_points"].append({"framework": fid, "framework_label": label, "point": point})
         is_ects = fid == ECTS_FRAMEWORK or "european credit transfer" in (label or "").lower() or \
             "ects" in (label or "").lower()
-        if is_ects and _number(point) is not None and "ects" not in out:
-            out["ects"] = _number(point)
+        if is_ects and parse_number(point) is not None and "ects" not in out:
+            out["ects"] = parse_number(point)
     return out
 
 
@@ -332,7 +326,7 @@ def _price(graph: Graph, opp: Node | None) -> dict[str, Any]:
         value = amount.get("value") if isinstance(amount, dict) else amount
         unit = graph.first(amount, "unit") if isinstance(amount, dict) else graph.first(detail, "currency")
         code = (_tail(concept_id(unit)) or (unit if isinstance(unit, str) else "") or "").upper()
-        number = _number(value)
+        number = parse_number(value)
         label = text_of(detail.get("preflabel")) or text_of(detail.get("description"))
         if number is None:
             if label:
@@ -361,8 +355,90 @@ def _provider(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: lis
     return {}
 
 
+def _languages(graph: Graph, opp: Node | None, spec: Node | None) -> list[str]:
+    """Teaching languages of the specification, else of the opportunity's learning activity."""
+    languages = [c for c in (language_alpha2(concept_id(v)) for v in graph.all(spec, "language")) if c]
+    if languages:
+        return languages
+    return [c for c in (language_alpha2(concept_id(v))
+                        for v in graph.all(opp, "learningactivityspecification", "language")) if c]
+
+
+def _assessment(graph: Graph, spec: Node | None, claimed_by: list[Node]) -> dict[str, Any]:
+    """Assessment titles and identity / supervision checks of the specification and the credentials claiming it."""
+    assessments = [a for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
+                   if isinstance(a, dict)]
+    titles = [text_of(a.get("title")) or text_of(graph.first(a, "specifiedby", "title")) for a in assessments]
+    checks = [concept_label(v) for a in assessments
+              for v in graph.all(a, "idverification") + graph.all(a, "supervisionverification")]
+    quality = [text_of(a.get("title")) for a in graph.all(spec, "accreditation") if isinstance(a, dict)]
+    return {"assessment": "; ".join(t for t in titles if t) or None,
+            "supervision_identity_check": "; ".join(t for t in checks if t) or None,
+            "quality_assurance": "; ".join(q for q in quality if q) or None}
+
+
+def _volume(graph: Graph, spec: Node | None) -> str | None:
+    """The specification's volume of learning as given (an ISO 8601 duration, or text)."""
+    volume = graph.first(spec, "volumeoflearning")
+    return volume if isinstance(volume, str) else None
+
+
+def _workload(graph: Graph, opp: Node | None, volume: str | None) -> dict[str, Any]:
+    """Volume of learning as hours when it is a time-only ISO duration, else as raw text; the stated duration."""
+    hours = _iso_hours(volume)
+    duration = graph.first(opp, "duration")
+    return {"workload_raw": None if hours else volume, "workload_hours_min": hours, "workload_hours_max": hours,
+            "duration_raw": duration if isinstance(duration, str) else None}
+
+
+def _where_and_when(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> dict[str, Any]:
+    """The offer's home page and its run (the opportunity's temporal start and end)."""
+    temporal = graph.first(opp, "temporal")
+    runs = [run(None, temporal.get("startdate"), temporal.get("enddate"))] if isinstance(temporal, dict) else []
+    homepage = graph.first(main, "homepage") or graph.first(spec, "homepage") or graph.first(main, "landingpage")
+    url = homepage.get("contenturl") if isinstance(homepage, dict) else None
+    return {"url": url if isinstance(url, str) else None, "runs": [r for r in runs if r]}
+
+
+def _classification(graph: Graph, main: Node, spec: Node | None) -> dict[str, Any]:
+    """Subjects (ISCED-F codes, thematic areas, subjects), the credential type, the level, what it is part of."""
+    types = [concept_label(t) for t in graph.all(main, "dctype") if isinstance(t, dict)]
+    subjects = [concept_label(s) or _tail(concept_id(s)) for s in graph.all(spec, "iscedfcode")
+                + graph.all(spec, "thematicarea") + graph.all(spec, "educationsubject")]
+    eqf = _eqf(graph, spec)
+    return {
+        "eqf_level": eqf,
+        "level_raw": concept_label(graph.first(spec, "educationlevel")) or concept_label(graph.first(spec, "nqflevel")),
+        "subjects": list(dict.fromkeys(s for s in subjects if s)),
+        "certificate_type": next((t for t in types if t), None),
+        "part_of": [p.get("id") for p in graph.all(main, "ispartof") if isinstance(p, dict) and p.get("id")],
+    }
+
+
+def _extras(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> dict[str, Any]:
+    """ELM fields without a place in the schema, kept as the source gives them (URIs, deadlines, NQF levels)."""
+    maximum = graph.first(spec, "maximumduration")
+    return {
+        "elm_type": sorted(types_of(main)),
+        "specification_id": spec.get("id") if spec else None,
+        "maximum_duration": maximum if isinstance(maximum, str) else None,
+        "learning_setting": concept_label(graph.first(spec, "learningsetting"))
+        or concept_id(graph.first(spec, "learningsetting")),
+        "mode_uris": [concept_id(m) for m in graph.all(opp, "mode") + graph.all(spec, "mode") if concept_id(m)],
+        "type_uris": [concept_id(t) for t in graph.all(main, "dctype") if concept_id(t)],
+        "eqf_uri": concept_id(graph.first(spec, "eqflevel")),
+        "nqf_levels": [concept_label(n) or concept_id(n) for n in graph.all(spec, "nqflevel")],
+        "isced_f": [concept_id(s) for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea")
+                    if concept_id(s)],
+        "is_partial_qualification": spec.get("ispartialqualification") if spec else None,
+        "has_part": [p.get("id") for p in graph.all(main, "haspart") if isinstance(p, dict)],
+        "application_deadlines": [d for d in (to_date(v) for v in graph.all(opp, "applicationdeadline")) if d],
+    }
+
+
 def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
                issuer: Any) -> dict[str, Any]:
+    """One learning opportunity (or a specification offered on its own) as an item of values as ELM gives them."""
     main = opp if opp is not None else spec
     titles = lang_map(main.get("title")) or lang_map(spec.get("title") if spec else None)
     title, title_lang = pick(titles)
@@ -371,34 +447,11 @@ def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: li
     summary = text_of(graph.first(spec, "learningoutcomesummary"))
     provider = _provider(graph, opp, spec, claimed_by, issuer)
     credit = _credit(graph, spec)
-    eqf = _eqf(graph, spec)
-    languages = [c for c in (language_alpha2(concept_id(v)) for v in graph.all(spec, "language")) if c]
-    if not languages:
-        languages = [c for c in (language_alpha2(concept_id(v))
-                                 for v in graph.all(opp, "learningactivityspecification", "language")) if c]
-    modes = _modes(graph, opp, spec)
-    volume = graph.first(spec, "volumeoflearning")
-    volume = volume if isinstance(volume, str) else None
-    hours = _iso_hours(volume)
-    assessments = [a for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
-                   if isinstance(a, dict)]
-    assessment_titles = [text_of(a.get("title")) or text_of(graph.first(a, "specifiedby", "title"))
-                         for a in assessments]
-    id_checks = [concept_label(v) for a in assessments for v in graph.all(a, "idverification")
-                 + graph.all(a, "supervisionverification")]
+    classification = _classification(graph, main, spec)
     price = _price(graph, opp)
-    temporal = graph.first(opp, "temporal")
-    runs = [run(None, temporal.get("startdate"), temporal.get("enddate"))] if isinstance(temporal, dict) else []
-    homepage = graph.first(main, "homepage") or graph.first(spec, "homepage") or graph.first(main, "landingpage")
-    url = homepage.get("contenturl") if isinstance(homepage, dict) else None
-    types = [concept_label(t) for t in graph.all(main, "dctype") if isinstance(t, dict)]
-    subjects = [concept_label(s) or _tail(concept_id(s)) for s in graph.all(spec, "iscedfcode")
-                + graph.all(spec, "thematicarea") + graph.all(spec, "educationsubject")]
-    quality = [text_of(a.get("title")) for a in graph.all(spec, "accreditation") if isinstance(a, dict)]
-    entry = text_of(graph.first(spec, "entryrequirement")) or text_of(graph.first(opp, "admissionprocedure"))
+    volume = _volume(graph, spec)
     return {
         "source_id": main.get("id"),
-        "url": url if isinstance(url, str) else None,
         "title": title,
         "title_lang": title_lang,
         "titles": {k: v for k, v in titles.items() if k},
@@ -407,46 +460,24 @@ def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: li
         "provider_url": provider.get("url"),
         # absent (not None) when the data names no country, so the registry entry's country can fill it
         **({"country": provider["country"]} if provider.get("country") else {}),
-        "languages": languages,
+        "languages": _languages(graph, opp, spec),
         "learning_outcomes": _outcomes(graph, spec),
         "ects": credit.get("ects"),
-        "eqf_level": eqf,
-        "eqf_flag": "given" if eqf else None,
-        "level_raw": concept_label(graph.first(spec, "educationlevel")) or concept_label(graph.first(spec, "nqflevel")),
-        "assessment": "; ".join(t for t in assessment_titles if t) or None,
-        "participation_raw": ", ".join(modes) or None,
-        "prerequisites": entry,
-        "supervision_identity_check": "; ".join(t for t in id_checks if t) or None,
-        "quality_assurance": "; ".join(q for q in quality if q) or None,
-        "workload_raw": None if hours else volume,
-        "workload_hours_min": hours,
-        "workload_hours_max": hours,
-        "duration_raw": graph.first(opp, "duration") if isinstance(graph.first(opp, "duration"), str) else None,
-        "runs": [r for r in runs if r],
-        "subjects": list(dict.fromkeys(s for s in subjects if s)),
-        "certificate_type": next((t for t in types if t), None),
-        "part_of": [p.get("id") for p in graph.all(main, "ispartof") if isinstance(p, dict) and p.get("id")],
+        **classification,
+        "eqf_flag": "given" if classification["eqf_level"] else None,
+        **_assessment(graph, spec, claimed_by),
+        "participation_raw": ", ".join(_modes(graph, opp, spec)) or None,
+        "prerequisites": text_of(graph.first(spec, "entryrequirement"))
+        or text_of(graph.first(opp, "admissionprocedure")),
+        **_workload(graph, opp, volume),
+        **_where_and_when(graph, main, opp, spec),
         **{k: v for k, v in price.items() if not k.startswith("_")},
         "extras": {
+            **_extras(graph, main, opp, spec),
             "price_unusable": price.get("_price_unusable"),
-            "elm_type": sorted(types_of(main)),
-            "specification_id": spec.get("id") if spec else None,
             "learning_outcome_summary": summary,
             "credit_points": credit["credit_points"],
             "volume_of_learning": volume,
-            "maximum_duration": graph.first(spec, "maximumduration")
-            if isinstance(graph.first(spec, "maximumduration"), str) else None,
-            "learning_setting": concept_label(graph.first(spec, "learningsetting"))
-            or concept_id(graph.first(spec, "learningsetting")),
-            "mode_uris": [concept_id(m) for m in graph.all(opp, "mode") + graph.all(spec, "mode") if concept_id(m)],
-            "type_uris": [concept_id(t) for t in graph.all(main, "dctype") if concept_id(t)],
-            "eqf_uri": concept_id(graph.first(spec, "eqflevel")),
-            "nqf_levels": [concept_label(n) or concept_id(n) for n in graph.all(spec, "nqflevel")],
-            "isced_f": [concept_id(s) for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea")
-                        if concept_id(s)],
-            "is_partial_qualification": spec.get("ispartialqualification") if spec else None,
-            "has_part": [p.get("id") for p in graph.all(main, "haspart") if isinstance(p, dict)],
-            "application_deadlines": [d for d in (to_date(v) for v in graph.all(opp, "applicationdeadline")) if d],
             "descriptions": {k: v for k, v in descriptions.items() if k},
             "provider_country_from": "elm address or registration" if provider.get("country") else None,
         },

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from models.offer import ParticipationForm, form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
@@ -29,11 +30,12 @@ MIT = "Massachusetts Institute of Technology"
 MITXONLINE = "https://mitxonline.mit.edu"
 XPRO = "https://xpro.mit.edu"
 PROLEARN = "https://professional.mit.edu"
-FORMS = {"online": "online", "in person": "on-site", "on campus": "on-site", "blended": "blended",
-         "live virtual": "online", "virtual": "online"}
+# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
+FORMS = form_vocabulary({"online": "online", "in person": "on-site", "on campus": "on-site", "blended": "blended",
+                        "live virtual": "online", "virtual": "online"})
 
 
-def _form(raw: str | None) -> str | None:
+def _form(raw: str | None) -> ParticipationForm | None:
     return FORMS.get((raw or "").strip().lower())
 
 

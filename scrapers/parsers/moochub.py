@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.offer import form_vocabulary
 from scrapers.parsers import jsonapi
 from scrapers.parsers.base import FollowUp, Page, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
@@ -26,8 +27,9 @@ from scrapers.parsers.common import (
 )
 
 SOURCE = "moochub"
-FORMS = {"online": "online", "mooc": "online", "asynchronous": "online", "synchronous": "online",
-         "blended": "blended", "onsite": "on-site"}
+# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
+FORMS = form_vocabulary({"online": "online", "mooc": "online", "asynchronous": "online", "synchronous": "online",
+                        "blended": "blended", "onsite": "on-site"})
 
 
 def localised(value: Any, prefer: str = "en") -> tuple[str | None, str | None]:

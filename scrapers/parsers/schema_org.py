@@ -11,14 +11,17 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from models.offer import ParticipationForm, form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
 from scrapers.parsers.common import as_list, iso_duration_weeks, names, outcomes, run, strip_tracking, text
 from scrapers.parsers.structured import COURSE_TYPES, extract_nodes, type_names
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "schema_org"
-FORMS = {"online": "online", "onsite": "on-site", "on-site": "on-site", "blended": "blended",
-         "mixed": "blended", "distance": "online", "presence": "on-site", "fulltime": None, "parttime": None}
+# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
+FORMS = form_vocabulary({"online": "online", "onsite": "on-site", "on-site": "on-site", "blended": "blended",
+                        "mixed": "blended", "distance": "online", "presence": "on-site", "fulltime": None,
+                        "parttime": None})
 
 
 def _name(value: Any) -> str | None:
@@ -47,7 +50,7 @@ def _org(node: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _mode(value: Any) -> str | None:
+def _mode(value: Any) -> ParticipationForm | None:
     raw = (text(value) or "").rsplit("/", 1)[-1].lower()
     return FORMS.get(raw)
 

@@ -8,7 +8,6 @@ already seen, or more pages than MCATLAS_MAX_PAGES, stops the walk and is counte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,7 +17,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from scrapers.landing import LandingRun, landing_root, new_run_id
+from scrapers.chain import ItemChain
+from scrapers.landing import LandingRun, landing_root, new_run_id, provenance
 from scrapers.middlewares.urlpolicy import PolicyRefusal
 from scrapers.parsers.base import FollowUp, ParseError, Parser, one_line_reason
 from scrapers.registry import Source, get_source
@@ -33,6 +33,7 @@ class SourceSpider(scrapy.Spider):
     version: ClassVar[str] = SPIDER_VERSION
     source: Source
     parser: Parser
+    _chain: ItemChain | None = None
 
     def __init__(self, source: str | None = None, mode: str = "snapshot", run_id: str | None = None,
                  landing_dir: str | None = None, **kwargs: Any) -> None:
@@ -45,6 +46,14 @@ class SourceSpider(scrapy.Spider):
                                   self.run_id)
         self.seen_bodies: set[str] = set()
         self.pages = 0
+
+    @property
+    def chain(self) -> ItemChain:
+        """The run's item chain (scrapers/chain.py): the one item pipeline calls it, parser rejects go through it
+        too. Built on first use, since the crawler's stats exist only once the crawl has started."""
+        if self._chain is None:
+            self._chain = ItemChain.for_landing(self.landing, self.crawler.stats)
+        return self._chain
 
     # --- hooks a source-specific spider may override -------------------------------------------------
     def start_urls_for_run(self) -> list[str]:
@@ -113,20 +122,15 @@ class SourceSpider(scrapy.Spider):
         for name, count in page.stats.items():
             stats.inc_value(name, count)
         for reject in page.rejects:
-            stats.inc_value(f"rejects/{reject.reason.split(':')[0]}")
-            self.landing.write_reject(reject.source_id, reject.reason, reject.raw, url=response.url)
-        provenance = {
-            "fetched_at": datetime.now(UTC).isoformat(), "spider": self.source.name,
-            "spider_version": self.version, "raw_sha256": digest, "source_url": response.url,
-            "mode": self.mode,
-        }
+            self.chain.reject(reject.source_id, reject.reason, reject.raw, url=response.url)
+        landed = provenance(self.source.name, self.version, digest, response.url, self.mode)
         defaults = self.item_defaults()
         for item in page.items:
             stats.inc_value("items/parsed")
             for key, value in defaults.items():
                 item.setdefault(key, value)
             item["source"] = self.source.name
-            item["provenance"] = provenance
+            item["provenance"] = landed
             yield item
         for follow in page.follow:
             yield self.request_for(follow)

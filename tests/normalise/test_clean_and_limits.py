@@ -16,12 +16,9 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from models.offer import MAX_LIST_ITEMS, MAX_OUTCOME_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, offer_json_schema
+from scrapers.chain import ItemChain
 from scrapers.landing import LandingRun
-from scrapers.pipelines.check import CheckPipeline
-from scrapers.pipelines.clean import CleanPipeline
-from scrapers.pipelines.land import LandPipeline
-from scrapers.pipelines.normalise import NormalisePipeline
-from scrapers.pipelines.validate import ValidatePipeline
+from scrapers.pipelines.item_chain import ItemChainPipeline
 from scrapers.processing import RejectItem, clean, process
 
 PROV = {"fetched_at": datetime(2026, 1, 1, tzinfo=UTC), "spider": "t", "spider_version": "1", "raw_sha256": "0" * 64}
@@ -121,17 +118,18 @@ class _Stats:
 
 def test_oversized_item_is_a_landed_reject_and_the_rest_of_the_batch_lands(tmp_path: Path) -> None:
     landing = LandingRun(tmp_path / "landing", "s", "20260101T000000000000Z")
-    crawler = SimpleNamespace(stats=_Stats(), spider=SimpleNamespace(landing=landing))
-    chain = [cls(crawler) for cls in (CleanPipeline, NormalisePipeline, ValidatePipeline, CheckPipeline,
-                                      LandPipeline)]
+    stats = _Stats()
+    crawler = SimpleNamespace(stats=stats, spider=SimpleNamespace(chain=ItemChain.for_landing(landing, stats)))
+    pipeline = ItemChainPipeline(crawler)  # type: ignore[arg-type]
     batch = [item("a", title="First"), item("big", title="T" * 2_000_000), item("b", title="Second"),
              item("long", title="L" * 1_500)]
+    dropped = []
     for it in batch:
         try:
-            for step in chain:
-                it = step.process_item(it)
+            pipeline.process_item(it)
         except DropItem:
-            continue
+            dropped.append(it["source_id"])
+    assert dropped == ["big", "long"]
     landing.finish({}, "ok")
     offers = [json.loads(line) for line in (landing.dir / "offers.jsonl").read_text().splitlines()]
     rejects = {r["source_id"]: r for r in map(json.loads, (landing.dir / "rejects.jsonl").read_text().splitlines())}

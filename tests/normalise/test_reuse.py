@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from pathlib import Path
 
 import orjson
 
 from models.normalise import NORMALISER_VERSION
-from models.normalise.reuse import PreviousRecords, input_hash, process_or_reuse
+from models.normalise.reuse import input_hash
+from scrapers.chain import ItemChain, Tally
 from scrapers.landing import landed_line, record_hash
+from scrapers.reuse import PreviousRecords
 
 PROV = {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_version": "1", "raw_sha256": "a" * 64,
         "mode": "file"}
@@ -39,10 +40,16 @@ def test_landed_line_is_the_record_with_its_hash(tmp_path: Path) -> None:
     assert {k: v for k, v in decoded.items() if k != "record_hash"} == record
 
 
+def process_or_reuse(item: dict, previous: PreviousRecords | None, stats: Tally) -> tuple[bytes | None, str | None]:
+    """One item through the crawl's chain (a fresh chain each time, so no source id is a duplicate)."""
+    outcome = ItemChain(stats, previous=previous)(item)
+    return outcome.line, outcome.reason
+
+
 def test_second_pass_reuses_every_unchanged_record_with_the_new_provenance(tmp_path: Path) -> None:
-    stats: Counter[str] = Counter()
+    stats = Tally()
     first, reason = process_or_reuse(_item(), None, stats)
-    assert reason is None and first is not None and stats["normalised"] == 1
+    assert reason is None and first is not None and stats["normalise/normalised"] == 1
     rec1 = orjson.loads(first)
     assert rec1["input_hash"] == input_hash(_item()) and rec1["price_currency"] == "EUR"
     path = tmp_path / "offers.jsonl"
@@ -52,20 +59,20 @@ def test_second_pass_reuses_every_unchanged_record_with_the_new_provenance(tmp_p
 
     later = _item(provenance={**PROV, "fetched_at": "2027-01-01T00:00:00+00:00"})
     again, _ = process_or_reuse(copy.deepcopy(later), previous, stats)
-    assert stats["reused"] == 1 and stats["normalised"] == 1
+    assert stats["normalise/reused"] == 1 and stats["normalise/normalised"] == 1
     rec2 = orjson.loads(again)
     assert rec2["provenance"]["fetched_at"] == "2027-01-01T00:00:00+00:00"
     assert rec2["record_hash"] == rec1["record_hash"] == record_hash(rec2)
     assert {k: v for k, v in rec2.items() if k != "provenance"} == {k: v for k, v in rec1.items() if k != "provenance"}
 
     changed, _ = process_or_reuse(_item(title="Data science II"), previous, stats)
-    assert stats["normalised"] == 2 and orjson.loads(changed)["record_hash"] != rec1["record_hash"]
+    assert stats["normalise/normalised"] == 2 and orjson.loads(changed)["record_hash"] != rec1["record_hash"]
 
 
 def test_rejects_are_not_reused_and_give_a_reason() -> None:
-    stats: Counter[str] = Counter()
+    stats = Tally()
     line, reason = process_or_reuse(_item(title=""), PreviousRecords(), stats)
-    assert line is None and reason == "title: missing" and stats["rejected"] == 1
+    assert line is None and reason == "title: missing" and stats["rejects/title"] == 1
 
 
 def test_previous_lines_in_the_older_spaced_format_are_read(tmp_path: Path) -> None:

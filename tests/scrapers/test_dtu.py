@@ -129,8 +129,40 @@ def test_snapshot_crawl_polite_settings_and_stats(snapshot_run):
 
 
 def test_duration_comes_from_the_teaching_period_not_the_duration_code():
-    from scrapers.parsers.dtu import _teaching_weeks
+    from scrapers.parsers.dtu import period_weeks, schedule_weeks
 
-    assert _teaching_weeks(["January"]) == 3.0
-    assert _teaching_weeks(["E2B"]) == 13.0 and _teaching_weeks(["F5"]) == 13.0
-    assert _teaching_weeks(["DTU_DecideWithTeacher"]) is None
+    assert period_weeks("January") == 3.0
+    assert period_weeks("E2B") == 13.0 and period_weeks("F5") == 13.0
+    assert period_weeks("DTU_DecideWithTeacher") is None
+    assert schedule_weeks(["E1A", "January", "DTU_DecideWithTeacher"]) == {"E1A": 13.0, "January": 3.0}
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_derived_values_are_inferred_by_the_normaliser_with_a_reason_never_given(path):
+    """The parser gives DTU's own words (programme level, location, schedule keys); EQF, participation and
+    duration are derived in models/normalise and explained there, never recorded as `given`."""
+    item = dtu.parse(path.read_bytes(), COURSE_URL).items[0]
+    assert not {"eqf_level", "eqf_flag", "participation_form", "duration_weeks", "duration_raw"} & item.keys()
+    offers, rejects = chain(dtu.parse(path.read_bytes(), COURSE_URL), "dtu")
+    assert not rejects
+    offer = offers[0]
+    explained = {e.field: e for e in offer.explanations}
+    if offer.eqf_level is not None:
+        assert offer.eqf_flag == "inferred"
+        ex = explained["eqf_level"]
+        assert ex.rule.startswith("eqf.inferred_") and ex.raw_field == "level_raw" and ex.note
+    if offer.participation_form is not None:
+        ex = explained["participation_form"]
+        assert ex.rule == "participation.vocabulary" and ex.raw_field == "participation_raw" and ex.note
+    if offer.duration_weeks is not None:
+        ex = explained["duration_weeks"]
+        assert ex.rule == "duration.inferred_from_schedule" and "teaching period" in ex.note
+    assert not [e.rule for e in offer.explanations
+                if e.field in ("eqf_level", "participation_form", "duration_weeks") and e.rule.endswith(".given")]
+    assert all(e.rule != "eqf.inferred_by_parser" for e in offer.explanations)
+
+
+def test_own_snapshot_course_gets_eqf_participation_and_duration_inferred():
+    offers, _ = chain(dtu.parse((SNAPSHOT / "dtu" / "course_02950.xml").read_bytes(), COURSE_URL), "dtu")
+    offer = offers[0]
+    assert offer.eqf_level is not None and offer.participation_form == "on-site" and offer.duration_weeks in (3, 13)

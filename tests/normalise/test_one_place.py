@@ -1,0 +1,67 @@
+"""Every rule in one place: the enumerations come from the schema's Literals, and there is one number parser."""
+
+from __future__ import annotations
+
+import math
+from typing import get_args
+
+import pytest
+
+from models.normalise import participation
+from models.normalise.numbers import parse_number
+from models.offer import (
+    ECTS_FLAGS,
+    EQF_FLAGS,
+    PARTICIPATION_FORMS,
+    GivenOrEstimated,
+    GivenOrInferred,
+    ParticipationForm,
+    form_vocabulary,
+)
+from scrapers.parsers import edx, elm, mit, moochub, schema_org
+
+
+def test_enumerations_are_the_literals_args() -> None:
+    assert PARTICIPATION_FORMS == get_args(ParticipationForm) == ("online", "blended", "on-site")
+    assert ECTS_FLAGS == get_args(GivenOrEstimated) and EQF_FLAGS == get_args(GivenOrInferred)
+    assert participation.Form is ParticipationForm
+
+
+def test_the_warehouse_accepts_exactly_the_schemas_values() -> None:
+    from pipelines.defs.warehouse.checks import ACCEPTED_VALUES
+
+    assert ACCEPTED_VALUES["participation_form"] == get_args(ParticipationForm)
+    assert ACCEPTED_VALUES["ects_flag"] == get_args(GivenOrEstimated)
+    assert ACCEPTED_VALUES["eqf_flag"] == get_args(GivenOrInferred)
+
+
+@pytest.mark.parametrize("module", [mit, moochub, schema_org], ids=lambda m: m.__name__)
+def test_parser_vocabularies_map_source_words_onto_the_literal(module) -> None:
+    assert module.FORMS and set(module.FORMS.values()) - {None} <= set(PARTICIPATION_FORMS)
+
+
+def test_a_vocabulary_with_a_value_outside_the_literal_fails_at_import() -> None:
+    with pytest.raises(ValueError, match="onsite"):
+        form_vocabulary({"präsenz": "onsite"})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("raw", ["Campus_Lyngby", "Distance without attendance", "Mixed mode", "verkko-opetus"])
+def test_the_normalisers_vocabulary_gives_only_literal_values(raw: str) -> None:
+    form, reason = participation.participation_form(raw)
+    assert form in PARTICIPATION_FORMS and reason
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (5, 5.0), (7.5, 7.5), ("7,5", 7.5), ("1,500", 1500.0), ("49.00", 49.0), ("-5", -5.0), ("\u22125", -5.0),
+    (True, None), (None, None), (math.inf, None), (math.nan, None), ("abc", None),
+])
+def test_one_number_parser_for_numbers_and_text(value: object, expected: float | None) -> None:
+    assert parse_number(value) == expected
+
+
+def test_parsers_have_no_number_parser_of_their_own() -> None:
+    assert not hasattr(edx, "_num") and not hasattr(elm, "_number")
+    assert edx.parse_number is parse_number and elm.parse_number is parse_number
+    # an edX seat price written with a thousands separator, and a negative one, read as everywhere else
+    assert edx._price([{"type": "verified", "price": "1,500.00", "currency": "usd"}])["price_amount"] == 1500.0
+    assert edx._price([{"type": "verified", "price": "-49", "currency": "usd"}])["price_amount"] == -49.0
