@@ -239,8 +239,21 @@ def run_in_transaction(con: duckdb.DuckDBPyConnection, *names: str) -> None:
         raise
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
+    """The single row of a query that always returns one (an aggregate): a clear error rather than `None[0]`."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise WarehouseError(f"query returned no row: {' '.join(sql.split())[:120]}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
+    """The first column of `one_row`: counts, maxima and other one-value queries."""
+    return one_row(con, sql, params)[0]
+
+
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"select count(*) from {table}").fetchone()[0]
+    return int(scalar(con, f"select count(*) from {table}"))
 
 
 def build_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

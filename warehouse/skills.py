@@ -24,7 +24,7 @@ from models.skills.esco import EscoRelease
 from models.skills.index import Progress, eta
 from models.skills.mapping import match_batch
 from models.skills.matcher import ACCEPT_THRESHOLD, METHOD, Matcher
-from warehouse.db import run_sql_file
+from warehouse.db import run_sql_file, scalar
 
 __all__ = ["METHOD", "coverage_by_language", "ensure_tables", "ensure_views", "load_release", "map_outcomes",
            "record_decision"]
@@ -77,8 +77,9 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
 def _release_loaded(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> bool:
     loaded = con.execute("select fingerprint, active, skills from esco_releases where esco_version = ?",
                          [release.version]).fetchone()
-    return loaded == (release.fingerprint, True, len(release.skills)) and con.execute(
-        "select count(*) from esco_skills where esco_version = ?", [release.version]).fetchone()[0] == loaded[2]
+    if loaded is None or loaded != (release.fingerprint, True, len(release.skills)):
+        return False
+    return scalar(con, "select count(*) from esco_skills where esco_version = ?", [release.version]) == loaded[2]
 
 
 def _write_release(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> None:
@@ -186,9 +187,9 @@ def _embed_missing(con: duckdb.DuckDBPyConnection, missing: list[tuple[str, str]
 def _texts_unchanged(con: duckdb.DuckDBPyConnection, key: dict[str, Any]) -> bool:
     """True when outcome_skill_texts already says exactly what this run would write."""
     digest = "select count(*), bit_xor(hash(outcome_id, lang, mapped_from, text_hash)) from {}"
-    return bool(con.execute(
-        "select count(*) = 0 from outcome_skill_texts where model <> $model or esco_version <> $v "
-        "or esco_fingerprint <> $fp or method <> $method or threshold <> $threshold", key).fetchone()[0]) and \
+    return bool(scalar(
+        con, "select count(*) = 0 from outcome_skill_texts where model <> $model or esco_version <> $v "
+        "or esco_fingerprint <> $fp or method <> $method or threshold <> $threshold", key)) and \
         con.execute(digest.format("_todo")).fetchone() == con.execute(digest.format("outcome_skill_texts")).fetchone()
 
 
@@ -234,7 +235,7 @@ def map_outcomes(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id:
 
 def _summary(con: duckdb.DuckDBPyConnection, release: EscoRelease, model_id: str, embedded: int, problems: int,
              t0: float, t1: float, t2: float, threshold: float) -> dict[str, Any]:
-    outcomes = con.execute("select count(*) from _todo").fetchone()[0]
+    outcomes = scalar(con, "select count(*) from _todo")
     return {
         "outcomes": outcomes, "texts_embedded": embedded, "texts_invalid": problems,
         "texts_from_cache": outcomes - embedded - problems,

@@ -26,6 +26,7 @@ import duckdb
 from models.offer import SCHEMA_VERSION
 from pipelines.release import ReleaseError
 from pipelines.release import elm as elm_ld
+from warehouse.db import scalar
 
 FORMATS = ("parquet", "csv", "jsonld")
 CORE_TABLES = ("offers", "learning_outcomes")
@@ -85,8 +86,7 @@ def check_where(con: duckdb.DuckDBPyConnection, where: str) -> str:
         raise ReleaseError("--where must be one SQL predicate on offers, without ';'")
     if "--" in where or "/*" in where:
         raise ReleaseError("--where must not contain SQL comments")
-    tree = json.loads(con.execute("select json_serialize_sql(?)", [f"select 1 from offers where ({where})"])
-                      .fetchone()[0])
+    tree = json.loads(scalar(con, "select json_serialize_sql(?)", [f"select 1 from offers where ({where})"]))
     if tree.get("error"):
         raise ReleaseError(f"--where is not a valid SQL predicate: {_oneline(tree.get('error_message', ''))}")
     statements = tree.get("statements") or []
@@ -321,8 +321,8 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: Table, path: Path, fmt: 
     # The path is a bound parameter: a folder named "it's" must not end the SQL string literal.
     con.execute(f"copy ({_select(table, for_csv=fmt == 'csv')}) to ? {options}", [str(path)])
     if fmt == "parquet":
-        return con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()[0]
-    return con.execute(f"select count(*) from ({_select(table)})").fetchone()[0]
+        return int(scalar(con, "select count(*) from read_parquet(?)", [str(path)]))
+    return int(scalar(con, f"select count(*) from ({_select(table)})"))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -422,7 +422,7 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
         rel = path.relative_to(tmp).as_posix()
         checksums[rel] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
     content = content_sha256(checksums)
-    last_harvest = con.execute("select max(coalesce(finished_at, loaded_at)) from main.harvest_runs").fetchone()[0] \
+    last_harvest = scalar(con, "select max(coalesce(finished_at, loaded_at)) from main.harvest_runs") \
         if "harvest_runs" in _present(con) else None
     day = (last_harvest or datetime.now(UTC)).strftime("%Y-%m-%d")
     manifest: dict[str, Any] = {

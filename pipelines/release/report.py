@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from pipelines.release import ReleaseError
-from warehouse.db import SQL_DIR
+from warehouse.db import SQL_DIR, one_row, scalar
 
 REPORT_SQL = SQL_DIR / "report"
 PALETTE = ("#1f5f99", "#e08a1e", "#9aa5b1", "#3a9a5b", "#b8413c", "#7b5ea7")
@@ -246,9 +246,8 @@ def render_html(charts: list[Chart], facts: dict[str, Any]) -> str:
 
 
 def warehouse_facts(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, Any]:
-    offers = con.execute("select count(*) filter (where status = 'active'), count(distinct source) from offers"
-                         ).fetchone()
-    last = con.execute("select max(coalesce(finished_at, loaded_at)) from harvest_runs").fetchone()[0]
+    offers = one_row(con, "select count(*) filter (where status = 'active'), count(distinct source) from offers")
+    last = scalar(con, "select max(coalesce(finished_at, loaded_at)) from harvest_runs")
     return {"generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "warehouse": db.name,
             "current offers": offers[0], "sources": offers[1],
             "last harvest": last.strftime("%Y-%m-%d %H:%M") if last else "never"}
@@ -276,8 +275,8 @@ def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
     check_out(out)
     try:
         with wh.connect_checked(warehouse, read_only=True) as con:
-            if not con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
-                               "and table_name in ('offers', 'harvest_runs')").fetchone()[0] == 2:
+            if not scalar(con, "select count(*) from information_schema.tables where table_schema = 'main' "
+                               "and table_name in ('offers', 'harvest_runs')") == 2:
                 raise ReleaseError(f"{warehouse} has no offers yet; run `mcatlas run` first")
             charts = run_charts(con, load_charts())
             page = render_html(charts, warehouse_facts(con, warehouse))

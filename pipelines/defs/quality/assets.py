@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from pipelines.defs.quality import build
 from pipelines.resources import WarehouseResource
+from warehouse.db import scalar
 
 QUALITY_GROUP = "quality"
 
@@ -48,7 +49,7 @@ def offer_clusters(context: AssetExecutionContext, warehouse: WarehouseResource)
 def cluster_best(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         rows = build.build_sql_mart(con, "cluster_best")
-        merged = con.execute("select count(*) from cluster_best where cluster_size > 1").fetchone()[0]
+        merged = scalar(con, "select count(*) from cluster_best where cluster_size > 1")
     return MaterializeResult(metadata={"rows": rows, "multi_source_clusters": merged})
 
 

@@ -80,8 +80,8 @@ def build_clusters(con: duckdb.DuckDBPyConnection, source_types: dict[str, str] 
     except BaseException:
         con.execute("rollback")
         raise
-    clusters = con.execute("select count(distinct cluster_id), count(*) filter (where cluster_size > 1) "
-                           "from offer_clusters").fetchone()
+    clusters = db.one_row(con, "select count(distinct cluster_id), count(*) filter (where cluster_size > 1) "
+                           "from offer_clusters")
     return {"offers": len(listings), "clusters": clusters[0], "offers_in_multi_source_clusters": clusters[1],
             "pairs_compared": result.pairs_compared, "links": result.links, "blocks_skipped": result.blocks_skipped,
             "read_seconds": round(read_s, 2), "resolve_seconds": round(resolve_s, 2)}

@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines.resources import WarehouseResource
+from warehouse.db import scalar
 
 SKILLS_GROUP = "skills"
 
@@ -36,7 +37,7 @@ def outcome_skills(context: AssetExecutionContext, warehouse: WarehouseResource)
                                lambda: service.matcher(release, enc, progress=context.log.info),
                                progress=context.log.info)
         coverage = coverage_by_language(con)
-        summary["match_rows"] = con.execute("select count(*) from outcome_skills").fetchone()[0]
+        summary["match_rows"] = scalar(con, "select count(*) from outcome_skills")
     context.log.info(f"mapped {summary['outcomes']} outcomes: {summary['texts_embedded']} embedded, "
                      f"{summary['texts_from_cache']} from cache, {summary['texts_invalid']} invalid")
     return MaterializeResult(metadata={
@@ -56,8 +57,8 @@ def offer_skills(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         ensure_tables(con)
         ensure_views(con)
-        rows = con.execute("select count(*) from offer_skills").fetchone()[0]
-        offers = con.execute("select count(distinct (source, source_id)) from offer_skills").fetchone()[0]
+        rows = scalar(con, "select count(*) from offer_skills")
+        offers = scalar(con, "select count(distinct (source, source_id)) from offer_skills")
     return MaterializeResult(metadata={"rows": rows, "offers_with_skills": offers})
 
 

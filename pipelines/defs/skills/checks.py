@@ -7,16 +7,17 @@ from dagster import AssetCheckResult, asset_check
 from pipelines.defs.skills.assets import esco_skills, offer_skills, outcome_skills
 from pipelines.defs.warehouse.checks import key_check
 from pipelines.resources import WarehouseResource
+from warehouse.db import scalar
 
 
 @asset_check(asset=outcome_skills, name="outcome_skills_known_skills", blocking=True,
              description="Every matched skill exists in esco_skills for the match's ESCO version.")
 def outcome_skills_known_skills(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect() as con:
-        unknown = con.execute(
+        unknown = scalar(con,
             "select count(*) from outcome_skills o anti join esco_skills e "
             "on e.uri = o.skill_uri and e.esco_version = o.esco_version"
-        ).fetchone()[0]
+        )
     return AssetCheckResult(passed=unknown == 0, metadata={"unknown_skills": unknown})
 
 
@@ -25,12 +26,12 @@ def outcome_skills_known_skills(warehouse: WarehouseResource) -> AssetCheckResul
              "scores lie in a sane range and ranks start at 1.")
 def outcome_skills_every_outcome_has_status(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect() as con:
-        missing = con.execute(
+        missing = scalar(con,
             "select count(*) from learning_outcomes l anti join outcome_skill_status s using (outcome_id)"
-        ).fetchone()[0]
-        bad_scores = con.execute(
+        )
+        bad_scores = scalar(con,
             "select count(*) from outcome_skills where rank > 0 and (score is null or score < -1 or score > 2)"
-        ).fetchone()[0]
+        )
         by_status = dict(con.execute("select status, count(*) from outcome_skill_status group by 1").fetchall())
     return AssetCheckResult(passed=missing == 0 and bad_scores == 0,
                             metadata={"outcomes_without_status": missing, "bad_scores": bad_scores,

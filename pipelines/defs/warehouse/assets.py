@@ -7,6 +7,7 @@ from pipelines.defs.harvest.assets import harvest_assets
 from pipelines.resources import CrawlerResource, WarehouseResource
 from scrapers.registry import registry
 from warehouse import db, dictionary
+from warehouse.db import scalar
 
 WAREHOUSE_GROUP = "warehouse"
 
@@ -47,10 +48,10 @@ def learning_outcomes(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         db.run_in_transaction(con, "core/build_learning_outcomes.sql")
         total = db.count(con, "learning_outcomes")
-        without = con.execute(
+        without = scalar(con,
             "select count(*) from offers o where not exists "
             "(select 1 from learning_outcomes l where l.source = o.source and l.source_id = o.source_id)"
-        ).fetchone()[0]
+        )
     return MaterializeResult(metadata={"rows": total, "offers_without_outcomes": without})
 
 

@@ -6,6 +6,7 @@ from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, a
 from models.offer import ECTS_FLAGS, EQF_FLAGS, PARTICIPATION_FORMS
 from pipelines.defs.warehouse.assets import learning_outcomes, offers, raw_offers
 from pipelines.resources import WarehouseResource
+from warehouse.db import scalar
 
 
 def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetChecksDefinition:
@@ -17,10 +18,10 @@ def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetC
                  description=f"({cols}) is unique and never null in {table}.")
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            dupes = con.execute(
+            dupes = scalar(con,
                 f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)"
-            ).fetchone()[0]
-            null_rows = con.execute(f"select count(*) from {table} where {nulls}").fetchone()[0]
+            )
+            null_rows = scalar(con, f"select count(*) from {table} where {nulls}")
         return AssetCheckResult(passed=dupes == 0 and null_rows == 0,
                                 metadata={"duplicate_keys": dupes, "null_keys": null_rows})
 
@@ -31,9 +32,9 @@ def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetC
              description="Every learning outcome belongs to an offer.")
 def outcomes_belong_to_offers(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        orphans = con.execute(
+        orphans = scalar(con,
             "select count(*) from learning_outcomes l anti join offers o using (source, source_id)"
-        ).fetchone()[0]
+        )
     return AssetCheckResult(passed=orphans == 0, metadata={"orphans": orphans})
 
 
@@ -65,10 +66,10 @@ def offers_accepted_values(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
         for column, values in ACCEPTED_VALUES.items():
             allowed = ", ".join(f"'{v}'" for v in values)
-            n = con.execute(f"select count(*) from offers where {column} not in ({allowed})").fetchone()[0]
+            n = scalar(con, f"select count(*) from offers where {column} not in ({allowed})")
             if n:
                 bad[column] = n
-        n = con.execute("select count(*) from offers where eqf_level not between 1 and 8").fetchone()[0]
+        n = scalar(con, "select count(*) from offers where eqf_level not between 1 and 8")
         if n:
             bad["eqf_level"] = n
     return AssetCheckResult(passed=not bad, metadata={"violations": bad})
