@@ -44,8 +44,9 @@ def parse_ects(value: str | float | int | None) -> Credits:
         return Credits(None, "ects.absent")
     if isinstance(value, bool):
         return Credits(None, "ects.invalid", f"not a number: {value!r}")
+    number: float | None
     if isinstance(value, int | float):
-        number: float | None = float(value)
+        number = float(value)
     else:
         text = str(value).strip()
         number = parse_number(text)
@@ -215,7 +216,7 @@ def infer_eqf_from_text(text: str | None, low: str | None = None) -> Level:
     if not text:
         return Level(None, "eqf.absent")
     nfq = search_near(_NFQ_IE, text, ("nfq", "national framework of qualifications"), before=2, after=60, low=low)
-    if nfq:
+    if nfq and nfq.groups[0]:  # the level group is not optional: always set on a match
         level = int(nfq.groups[0])
         eqf = _NFQ_TO_EQF.get(level)
         if eqf:

@@ -125,7 +125,8 @@ def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
     if given is not None:
         if 0 < given <= MAX_WEEKS:
             item["duration_weeks"] = given
-            if span is None or not span.weeks_lo or not (span.weeks_lo <= given <= span.weeks_hi):
+            if span is None or not span.weeks_lo or span.weeks_hi is None \
+                    or not (span.weeks_lo <= given <= span.weeks_hi):
                 span = Span(weeks_lo=given, weeks_hi=given, unit="week", lo=given, hi=given)
             ex.append(explain("duration_weeks", given, "duration_weeks", item.get("duration_weeks"),
                               "duration.given"))
@@ -309,6 +310,7 @@ def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
 
 def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("assessment")
+    value: str | None
     if raw:
         value = normalise_assessment(str(raw))
         item["assessment"] = value
@@ -453,7 +455,9 @@ def _outcomes(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
     raw = item.get("learning_outcomes") or []
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
-    n_in, n_dup, detected, rejected = 0, 0, {}, []
+    n_in, n_dup = 0, 0
+    detected: dict[str, int] = {}
+    rejected: list[str] = []
     for outcome in raw:
         if isinstance(outcome, str):
             outcome = {"text": outcome}

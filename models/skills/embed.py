@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -54,11 +58,12 @@ class Encoder:
             raise FileNotFoundError(f"no sentence-transformers model in {self.path}")
         self.quantize = quantize
         self.batch_size = batch_size
-        self._model = None
+        # quantize_dynamic returns a copy of the same SentenceTransformer with its linear layers swapped.
+        self._model: SentenceTransformer | None = None
         self.model_id = f"{MODEL_NAME}@{model_fingerprint(self.path)}{'+int8' if quantize else ''}"
 
     @property
-    def model(self):  # noqa: ANN201 - SentenceTransformer, imported lazily
+    def model(self) -> SentenceTransformer:  # imported lazily: torch loads only when the model is used
         if self._model is None:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -75,7 +80,10 @@ class Encoder:
 
     @property
     def dim(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        dim = self.model.get_sentence_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{self.path}: the model does not state its embedding dimension")
+        return int(dim)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text."""

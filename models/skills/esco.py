@@ -350,9 +350,9 @@ def _read_pillar_broader(members: _Members, broader: set[tuple[str, str]]) -> li
 
 def read_release(paths: Iterable[str | Path], version: str | None = None) -> EscoRelease:
     """Read an official ESCO CSV download (v1.1 and later, English). Raises EscoError with a one-line reason."""
-    paths = [Path(p) for p in paths]
-    members = _Members(paths)
-    version = version or detect_version([*paths, *(Path(n) for n in members.names)])
+    files = [Path(p) for p in paths]
+    members = _Members(files)
+    version = version or detect_version([*files, *(Path(n) for n in members.names)])
     if not version:
         raise EscoError("cannot tell the ESCO version from the file names; pass --version (e.g. v1.2.0)")
     if not version.startswith("v"):

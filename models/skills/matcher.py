@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -108,7 +109,9 @@ class Matcher:
         import torch
 
         model = self.encoder.model
-        tok, bert = model.tokenizer, model[0].auto_model
+        # model[0] is the Transformer module, typed as a plain torch Module (its class moved between releases).
+        first: Any = model[0]
+        tok, bert = model.tokenizer, first.auto_model
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(texts)
         bs = self.encoder.batch_size
