@@ -102,7 +102,7 @@ class ItemChain:
         self.stats: Stats = stats if stats is not None else Tally()
         self.sink: Sink = sink if sink is not None else NullSink()
         self._previous = previous
-        self.seen: set[str] = set()
+        self.seen: set[str | None] = set()  # source ids landed this run (a checked record always has one)
 
     @classmethod
     def for_landing(cls, landing: LandingRun, stats: Stats) -> ItemChain:

@@ -82,7 +82,8 @@ class Source(BaseModel):
         if "MCATLAS_ALLOW_PRIVATE_HOSTS" in value:
             raise ValueError("settings: MCATLAS_ALLOW_PRIVATE_HOSTS cannot be set in the registry (tests only)")
         for name in ("DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE"):
-            if name in value and not (isinstance(value[name], int) and value[name] > 0):
+            size = value.get(name)
+            if name in value and not (isinstance(size, int) and size > 0):
                 raise ValueError(f"settings: {name} must be a positive number of bytes (0 would mean no limit)")
         return value
 

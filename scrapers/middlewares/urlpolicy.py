@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -26,6 +26,9 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from models.urls import Refusal, check_fetch, host_port, is_private_host, normalise_host
+
+if TYPE_CHECKING:
+    from scrapers.spiders.base import SourceSpider
 
 logger = logging.getLogger(__name__)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -85,12 +88,13 @@ class UrlPolicyMiddleware:
             source = getattr(spider, "source", None)
             if source is None:
                 return None
-            self._domains = source.fetch_domains(spider.start_urls_for_run())
+            # A spider with a source is a SourceSpider (imported for typing only: it imports this module).
+            self._domains = source.fetch_domains(cast("SourceSpider", spider).start_urls_for_run())
         return self._domains
 
     def _refuse(self, request: Request, refusal: Refusal, what: str = "request") -> RefusedURL:
         self.crawler.stats.inc_value(f"urls/refused/{refusal.reason}")
-        referer = request.headers.get("Referer", b"").decode("latin-1") or "-"
+        referer = (request.headers.get("Referer") or b"").decode("latin-1") or "-"
         logger.warning("refused %s (%s, kind %s, linked from %s): %s", what, refusal.reason,
                        request.meta.get("kind", "-"), referer, refusal.detail)
         return RefusedURL(str(refusal))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -37,6 +38,11 @@ def as_list(value: Any) -> list[Any]:
     if value is None or value == "":
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: a field that is sometimes a string or a list."""
+    return value if isinstance(value, dict) else {}
 
 
 def dig(data: Any, *path: str | int) -> Any:
@@ -142,11 +148,12 @@ def to_date(value: Any) -> str | None:
 def run(run_id: Any = None, start: Any = None, end: Any = None, weeks: Any = None,
         schedule: Any = None) -> dict[str, Any]:
     """One `Run`; an end before the start is dropped rather than failing the whole offer."""
-    out = {"run_id": text(run_id), "start_date": to_date(start), "end_date": to_date(end),
+    start_date, end_date = to_date(start), to_date(end)
+    if start_date and end_date and end_date < start_date:
+        end_date = None
+    out = {"run_id": text(run_id), "start_date": start_date, "end_date": end_date,
            "duration_weeks": weeks if isinstance(weeks, int | float) and not isinstance(weeks, bool) else None,
            "schedule": text(schedule)}
-    if out["start_date"] and out["end_date"] and out["end_date"] < out["start_date"]:
-        out["end_date"] = None
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -160,7 +167,7 @@ def parse_records(page: Page, source: str, records: Iterable[Any], make: Callabl
             page.rejects.append(Reject(source, None, "record: not a JSON object", record))
             continue
         before = len(page.rejects)
-        sid = text(guard_record(page, source, None, lambda record=record: id_of(record), record))
+        sid = text(guard_record(page, source, None, partial(id_of, record), record))
         if len(page.rejects) > before:
             continue
         if not sid:
@@ -170,7 +177,7 @@ def parse_records(page: Page, source: str, records: Iterable[Any], make: Callabl
             page.rejects.append(Reject(source, sid, "source_id: duplicate in one response", None))
             continue
         seen.add(sid)
-        item = guard_record(page, source, sid, lambda record=record: make(record), record)
+        item = guard_record(page, source, sid, partial(make, record), record)
         if item is None:
             continue
         item.setdefault("source_id", sid)

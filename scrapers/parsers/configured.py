@@ -23,7 +23,7 @@ from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrapers.parsers.base import FollowUp, Page, ParseError, Parser, Reject
-from scrapers.parsers.common import outcomes, run, strip_tracking
+from scrapers.parsers.common import as_list, outcomes, run, strip_tracking
 
 CATALOGUES = Path(__file__).resolve().parents[1] / "catalogues"
 BROKEN = "errors/selectors_matched_nothing"
@@ -53,7 +53,12 @@ class Select(BaseModel):
         return self
 
     def texts(self, sel: Selector) -> list[str]:
-        found = sel.css(self.css) if self.css else sel.xpath(self.xpath)
+        if self.css:
+            found = sel.css(self.css)
+        elif self.xpath:
+            found = sel.xpath(self.xpath)
+        else:  # the validator requires one of them
+            return []
         out = []
         for node in found:
             root = node.root
@@ -147,6 +152,13 @@ def _country(cat: Catalogue, provider: str | None) -> str | None:
     return cat.country
 
 
+def _one(value: str | list[str] | None) -> str | None:
+    """One text of a field: the first match where the YAML keeps all of them (`all: true`)."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
 def detail_item(cat: Catalogue, sel: Selector, url: str) -> tuple[dict[str, Any] | None, list[str]]:
     """The offer on a course page, or None and the required fields whose selectors matched nothing."""
     values = {name: spec.value(sel) for name, spec in cat.detail.fields.items()}
@@ -154,8 +166,8 @@ def detail_item(cat: Catalogue, sel: Selector, url: str) -> tuple[dict[str, Any]
     if missing:
         return None, missing
     extras = {k.removeprefix("extras."): v for k, v in values.items() if k.startswith("extras.")}
-    provider = values.get("provider") or cat.provider
-    langs = values.get("languages") or []
+    provider = _one(values.get("provider")) or cat.provider
+    langs = as_list(values.get("languages"))  # one language where the YAML does not keep all matches
     # no language stated: the page's own <html lang> (a Finnish page of an English catalogue), else the YAML's
     page_lang = (sel.xpath("/html/@lang").get() or "").split("-")[0].lower()
     default = page_lang if re.fullmatch(r"[a-z]{2}", page_lang) else cat.language
@@ -164,13 +176,13 @@ def detail_item(cat: Catalogue, sel: Selector, url: str) -> tuple[dict[str, Any]
                             and k not in ("start_date", "end_date") and v not in (None, [], "")}
     item.update({
         "source_id": values.get("source_id") or strip_tracking(url),
-        "url": strip_tracking(urljoin(url, values["url"])) if values.get("url") else strip_tracking(url),
+        "url": strip_tracking(urljoin(url, page_url)) if (page_url := _one(values.get("url"))) else strip_tracking(url),
         "title_lang": lang,
         "provider": provider,
         "provider_url": cat.provider_url if provider == cat.provider else None,
         "alliances": [cat.alliance] if cat.alliance else [],
         "languages": langs or [default],
-        "learning_outcomes": outcomes(values.get("learning_outcomes"), values.get("description"), lang),
+        "learning_outcomes": outcomes(values.get("learning_outcomes"), _one(values.get("description")), lang),
         "runs": [r for r in [run(None, values.get("start_date"), values.get("end_date"))] if r],
         "extras": {**extras, "catalogue": cat.name, "languages_stated": bool(langs)},
     })

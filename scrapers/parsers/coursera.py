@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
+    as_dict,
     as_list,
     note_empty,
     outcomes,
@@ -36,7 +37,7 @@ def partner_names(data: Any) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for partner in as_list(rows):
         if isinstance(partner, dict) and text(partner.get("id")) and text(partner.get("name")):
-            links = partner.get("links") if isinstance(partner.get("links"), dict) else {}
+            links = as_dict(partner.get("links"))
             out[str(partner["id"])] = {"name": text(partner["name"]), "url": absolute(links.get("website"), SITE)}
     return out
 
@@ -141,13 +142,13 @@ def parse_data(data: Any, url: str) -> Page | None:
     """Items and follow-ups from a decoded Naptime response; None when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         return None
-    elements, paging = data["elements"], data.get("paging") if isinstance(data.get("paging"), dict) else {}
+    elements, paging = data["elements"], as_dict(data.get("paging"))
     kind = _kind(url, elements)
     page = Page()
     if kind == "partners":
         page.stats["coursera/partners_listed"] = len(partner_names(data))
         return page
-    linked = data.get("linked") if isinstance(data.get("linked"), dict) else {}
+    linked = as_dict(data.get("linked"))
     known = partner_names(linked.get("partners.v1"))
     make = specialization_item if kind == "specializations" else course_item
     parse_records(page, SOURCE, elements, lambda r: make(r, known), lambda r: r.get("id") or r.get("slug"))

@@ -11,6 +11,7 @@ any e-mail address before it leaves the parser.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -106,8 +107,8 @@ def _txt_section(course: etree._Element, name: str) -> dict[str, str]:
     out = {}
     for txt in course.findall("Txt"):
         node = txt.find(name)
-        if node is not None and (node.text or "").strip():
-            out[txt.get("Lang", "")] = node.text.strip()
+        if node is not None and (value := (node.text or "").strip()):
+            out[txt.get("Lang", "")] = value
     return out
 
 
@@ -151,8 +152,8 @@ def _assessment(course: etree._Element, scrub: _Scrubber) -> tuple[dict[str, Any
         notes = scrub.texts(_by_lang(exam.findall("Assessment/Supp_Txt")))
         evaluation = _attr(exam, "Evaluation", "EvaluationKey")
         marking = _attr(exam, "Marking_Scale", "Marking_ScaleKey")
-        schedule = [s.get("ScheduleKey") for s in exam.findall("Date_Of_Exam/Schedule") if s.get("ScheduleKey")]
-        aids = [a.get("AidKey") for a in exam.findall("Aid") if a.get("AidKey")]
+        schedule = [sk for s in exam.findall("Date_Of_Exam/Schedule") if (sk := s.get("ScheduleKey"))]
+        aids = [aid for a in exam.findall("Aid") if (aid := a.get("AidKey"))]
     assessment = _humanise(key)
     note, _ = _pick(notes)
     if assessment and note:
@@ -172,7 +173,7 @@ def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None
     text, _ = _pick(by_lang)
 
     def codes(path: str) -> list[str]:
-        return list(dict.fromkeys(n.get("Txt").strip() for n in course.findall(path) if n.get("Txt")))
+        return list(dict.fromkeys(code.strip() for n in course.findall(path) if (code := n.get("Txt"))))
 
     return text, {"prerequisites": by_lang,
                   "prerequisite_courses": codes("Qualified_Prerequisites/DTU_CoursesTxt"),
@@ -181,7 +182,7 @@ def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None
 
 def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(runs, extras) of the class schedule: the keys as given and each key's length from DTU's vocabulary."""
-    keys = [s.get("ScheduleKey") for s in course.findall("Class_Schedule/Schedule") if s.get("ScheduleKey")]
+    keys = [sk for s in course.findall("Class_Schedule/Schedule") if (sk := s.get("ScheduleKey"))]
     notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
     return [{"schedule": k} for k in keys], {
         "schedule_keys": keys, "schedule_notes": notes or None, "schedule_weeks": schedule_weeks(keys) or None,
@@ -205,7 +206,7 @@ def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
     return {
         "volume": course.get("Volume"),
         "last_updated": course.get("LastUpdated"),
-        "no_credit_with": [n.get("CourseCode") for n in course.findall("No_Credit_Points_With") if n.get("CourseCode")],
+        "no_credit_with": [code for n in course.findall("No_Credit_Points_With") if (code := n.get("CourseCode"))],
         "open_university": open_flag is not None
         and (open_flag.get("TaughtUnderOpenUniversity") or "").lower() == "true",
         "open_university_subtitle": scrub((open_info.findtext("SubTitle") or "").strip() or None)
@@ -226,7 +227,7 @@ def course_item(course: etree._Element) -> dict[str, Any]:
     code = (course.get("CourseCode") or "").strip()
     titles = scrub.texts(_by_lang(course.findall("Title"), "Title"))
     title, title_lang = _pick(titles)
-    teaching = [t.get("LangCode") for t in course.findall("Teaching_Language") if t.get("LangCode")]
+    teaching = [lang for t in course.findall("Teaching_Language") if (lang := t.get("LangCode"))]
     objectives = scrub.texts(_txt_section(course, "Course_Objectives"))
     contents = scrub.texts(_txt_section(course, "Contents"))
     descriptions = _joined(objectives, contents, labels=(None, "Contents"))
@@ -280,13 +281,14 @@ def _method(url: str) -> str:
 
 def _year(url: str) -> str | None:
     query = parse_qs(urlsplit(url).query)
-    return (query.get("yearGroup") or query.get("Volume") or [None])[0]
+    values = query.get("yearGroup") or query.get("Volume")
+    return values[0] if values else None
 
 
 def _values(root: etree._Element) -> list[str]:
     """Leaf texts and CourseCode attributes of a list response, whatever its wrapper elements."""
-    out = [e.get("CourseCode") for e in root.iter() if isinstance(e.tag, str) and e.get("CourseCode")]
-    out += [e.text.strip() for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and (e.text or "").strip()]
+    out = [code for e in root.iter() if isinstance(e.tag, str) and (code := e.get("CourseCode"))]
+    out += [leaf for e in root.iter() if isinstance(e.tag, str) and len(e) == 0 and (leaf := (e.text or "").strip())]
     return out
 
 
@@ -303,7 +305,7 @@ def parse(body: bytes, url: str) -> Page:
     if courses:
         seen: set[str] = set()
         for course in courses:
-            item = guard_record(page, SOURCE, course.get("CourseCode"), lambda course=course: course_item(course))
+            item = guard_record(page, SOURCE, course.get("CourseCode"), partial(course_item, course))
             if item is None:
                 continue
             sid = item["source_id"]

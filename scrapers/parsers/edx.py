@@ -47,8 +47,8 @@ def _price(seats: list[Any]) -> dict[str, Any]:
     free = any(s.get("type") in ("audit", "honor") and parse_number(s.get("price")) == 0 for s in rows)
     paid = next((s for t in PAID_SEATS for s in rows if s.get("type") == t and parse_number(s.get("price"))), None)
     out: dict[str, Any] = {"price_raw": raw or None, "is_free": True if free else (False if paid else None)}
-    if paid and text(paid.get("currency")):
-        out.update(price_amount=parse_number(paid.get("price")), price_currency=text(paid["currency"]).upper())
+    if paid and (currency := text(paid.get("currency"))):
+        out.update(price_amount=parse_number(paid.get("price")), price_currency=currency.upper())
     elif free and not paid:
         out.update(price_amount=0.0)
     return out
@@ -79,9 +79,9 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
     lang = text(current.get("content_language"))
     description = text(record.get("full_description")) or text(record.get("short_description")) \
         or text(current.get("full_description")) or text(current.get("short_description"))
-    structured = [text(v.get("value")) if isinstance(v, dict) else text(v)
-                  for v in as_list(record.get("expected_learning_items"))]
-    structured = [s for s in structured if s] or list_items(record.get("outcome") or current.get("outcome"))
+    stated = [text(v.get("value")) if isinstance(v, dict) else text(v)
+              for v in as_list(record.get("expected_learning_items"))]
+    structured = [s for s in stated if s] or list_items(record.get("outcome") or current.get("outcome"))
     owners = [o for o in as_list(record.get("owners")) if isinstance(o, dict)]
     level = text(record.get("level_type")) or text(current.get("level_type"))
     seats = [s for r in ([current] if current.get("seats") else runs) for s in as_list(r.get("seats"))]

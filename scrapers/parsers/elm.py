@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import pycountry
@@ -436,10 +437,18 @@ def _extras(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> di
     }
 
 
+def _offer_for(graph: Graph, opp: Node | None, spec: Node | None, claimed: dict[Any, list[Node]],
+               issuer: Any) -> dict[str, Any]:
+    """`offer_item` with the claims on `spec` looked up inside the record's guard (an id may be any JSON value)."""
+    return offer_item(graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer)
+
+
 def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
                issuer: Any) -> dict[str, Any]:
     """One learning opportunity (or a specification offered on its own) as an item of values as ELM gives them."""
     main = opp if opp is not None else spec
+    if main is None:
+        raise ValueError("neither a learning opportunity nor a specification")
     titles = lang_map(main.get("title")) or lang_map(spec.get("title") if spec else None)
     title, title_lang = pick(titles)
     descriptions = lang_map(main.get("description")) or lang_map(spec.get("description") if spec else None)
@@ -519,10 +528,10 @@ def parse(body: bytes, url: str) -> Page:
                 claimed.setdefault(target["id"], []).append(node)
     pairs: list[tuple[Node | None, Node | None]] = []
     if opportunities:
-        for opp in opportunities:
-            spec = next((s for s in graph.all(opp, "learningachievementspecification") + graph.all(opp, "specifiedby")
-                         if isinstance(s, dict) and types_of(s) & SPECS), None)
-            pairs.append((opp, spec))
+        for found in opportunities:
+            spec = next((s for s in graph.all(found, "learningachievementspecification")
+                         + graph.all(found, "specifiedby") if isinstance(s, dict) and types_of(s) & SPECS), None)
+            pairs.append((found, spec))
     else:
         parts = {p.get("id") for s in specs for p in graph.all(s, "haspart") if isinstance(p, dict)}
         pairs = [(None, s) for s in specs if s.get("id") not in parts] or [(None, s) for s in specs]
@@ -537,8 +546,7 @@ def parse(body: bytes, url: str) -> Page:
             page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate id in one document"))
             continue
         seen.add(sid)
-        item = guard_record(page, SOURCE, sid, lambda opp=opp, spec=spec: offer_item(
-            graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer))
+        item = guard_record(page, SOURCE, sid, partial(_offer_for, graph, opp, spec, claimed, issuer))
         if item is None:
             continue
         if not item["languages"]:

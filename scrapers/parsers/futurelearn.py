@@ -6,6 +6,7 @@ spider writes the program ids into each course's `part_of`. Other MOOC shapes fa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -130,7 +131,7 @@ def parse_data(data: Any, url: str) -> Page | None:
         if not record.get("uuid"):
             page.rejects.append(Reject(SOURCE, None, "source_id: missing uuid", record))
             continue
-        item = guard_record(page, SOURCE, str(record["uuid"]), lambda record=record: make(record), record)
+        item = guard_record(page, SOURCE, str(record["uuid"]), partial(make, record), record)
         if item is not None:
             page.items.append(item)
     if not page.items and not page.rejects:

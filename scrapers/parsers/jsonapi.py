@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scrapers.parsers.base import ParseError
-from scrapers.parsers.common import next_link
+from scrapers.parsers.common import as_dict, next_link
 
 
 def is_document(data: Any) -> bool:
@@ -32,7 +32,7 @@ def resources(data: dict[str, Any], what: str) -> list[Any]:
 
 def next_page(data: dict[str, Any], url: str) -> str | None:
     """`links.next` (a string or a link object), unless empty or pointing back at this page."""
-    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    links = as_dict(data.get("links"))
     nxt = links.get("next")
     if isinstance(nxt, dict):
         nxt = nxt.get("href")

@@ -14,6 +14,7 @@ from models.offer import ParticipationForm, form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
+    as_dict,
     as_list,
     dig,
     names,
@@ -49,7 +50,7 @@ def _price(amount: Any) -> dict[str, Any]:
 
 
 def mitxonline_item(record: dict[str, Any]) -> dict[str, Any]:
-    page = record.get("page") if isinstance(record.get("page"), dict) else {}
+    page = as_dict(record.get("page"))
     runs = [r for r in as_list(record.get("courseruns")) if isinstance(r, dict)]
     description = text(page.get("description"))
     prices = [p.get("price") for r in runs for p in as_list(r.get("products")) if isinstance(p, dict)]

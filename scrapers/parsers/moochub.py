@@ -14,6 +14,7 @@ from models.offer import form_vocabulary
 from scrapers.parsers import jsonapi
 from scrapers.parsers.base import FollowUp, Page, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
+    as_dict,
     as_list,
     dig,
     iso_duration_weeks,
@@ -103,9 +104,9 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
     access = [a for a in as_list(attrs.get("access")) if text(a)]
     modes = [m for m in as_list(attrs.get("courseMode")) if text(m)]
     forms = {FORMS.get(m.lower()) for m in modes} - {None}
-    publisher = attrs.get("publisher") if isinstance(attrs.get("publisher"), dict) else {}
+    publisher = as_dict(attrs.get("publisher"))
     partners = _orgs(attrs.get("partnerInstitute"))
-    platform = attrs.get("moocProvider") if isinstance(attrs.get("moocProvider"), dict) else {}
+    platform = as_dict(attrs.get("moocProvider"))
     credits = attrs.get("numberOfCredits")
     starts, ends = as_list(attrs.get("startDate")), as_list(attrs.get("endDate"))
     parts = [p for p in as_list(attrs.get("isPartOf")) if isinstance(p, dict)]

@@ -8,12 +8,13 @@ Later sources reuse `node_item` with their own settings. Persons (instructors, a
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
 from models.offer import ParticipationForm, form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
-from scrapers.parsers.common import as_list, iso_duration_weeks, names, outcomes, run, strip_tracking, text
+from scrapers.parsers.common import as_dict, as_list, iso_duration_weeks, names, outcomes, run, strip_tracking, text
 from scrapers.parsers.structured import COURSE_TYPES, extract_nodes, type_names
 from scrapers.parsers.xml import load_xml, local
 
@@ -42,7 +43,7 @@ def _org(node: dict[str, Any]) -> dict[str, Any]:
     for key in ("provider", "publisher", "sourceOrganization", "recognizedBy", "creator", "author"):
         for org in as_list(node.get(key)):
             if isinstance(org, dict) and "Person" not in type_names(org) and text(org.get("name")):
-                address = org.get("address") if isinstance(org.get("address"), dict) else {}
+                address = as_dict(org.get("address"))
                 return {"name": text(org["name"]), "url": text(org.get("url")) or text(org.get("sameAs")),
                         "country": _name(address.get("addressCountry"))}
             if isinstance(org, str) and text(org) and key in ("provider", "publisher"):
@@ -143,9 +144,9 @@ def sitemap_follow(body: bytes, url: str) -> Page | None:
     if kind not in ("urlset", "sitemapindex"):
         return None
     page = Page()
-    for loc in (e for e in root.iter() if local(e.tag) == "loc" and (e.text or "").strip()):
-        page.follow.append(FollowUp(urljoin(url, loc.text.strip()), kind="sitemap" if kind == "sitemapindex"
-                                    else "page"))
+    for loc in ((e.text or "").strip() for e in root.iter() if local(e.tag) == "loc"):
+        if loc:
+            page.follow.append(FollowUp(urljoin(url, loc), kind="sitemap" if kind == "sitemapindex" else "page"))
     page.stats[f"sitemap/{kind}_urls"] = len(page.follow)
     if not page.follow:
         page.stats["errors/empty_results"] = 1
@@ -172,7 +173,7 @@ def parse(body: bytes, url: str) -> Page:
     nodes = extract_nodes(body, url, COURSE_TYPES, page.stats)
     seen: set[str] = set()
     for node in nodes:
-        item = guard_record(page, SOURCE, text(node.get("@id")), lambda node=node: node_item(node, url), node)
+        item = guard_record(page, SOURCE, text(node.get("@id")), partial(node_item, node, url), node)
         if item is None:
             continue
         if item["source_id"] in seen:

@@ -30,7 +30,8 @@ def type_names(node: Any) -> list[str]:
     if not isinstance(node, dict):
         return []
     out = []
-    for value in node.get("@type") if isinstance(node.get("@type"), list) else [node.get("@type")]:
+    types = node.get("@type")
+    for value in types if isinstance(types, list) else [types]:
         if isinstance(value, str):
             for prefix in _PREFIXES:
                 value = value.removeprefix(prefix)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from lxml import etree
@@ -79,8 +80,7 @@ def _all(kids: dict[str, list[etree._Element]], name: str) -> list[str]:
 
 def _identifier(kids: dict[str, list[etree._Element]]) -> str | None:
     """The publisher's internal id where typed, else the first plain id, else the first (often a URL)."""
-    ids = [(n.get(_XSI_TYPE) or "", _text(n)) for n in kids.get("identifier", [])]
-    ids = [(t, v) for t, v in ids if v]
+    ids = [(n.get(_XSI_TYPE) or "", v) for n in kids.get("identifier", []) if (v := _text(n))]
     for kind, value in ids:
         if kind.lower().endswith("internalid"):
             return value
@@ -112,7 +112,7 @@ def _credit(course: dict[str, list[etree._Element]]) -> dict[str, Any]:
 
 def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]:
     kids = _children(node)
-    start_node = (kids.get("start") or [None])[0]
+    start_node = next(iter(kids.get("start") or []), None)
     start = to_date(start_node.get("dtf")) if start_node is not None and start_node.get("dtf") else None
     start = start or to_date(_text(start_node))
     end = to_date(_first(kids, "end"))
@@ -143,17 +143,17 @@ def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]
 
 def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str, int]) -> dict[str, Any]:
     kids = _children(node)
-    titles = {}
+    titles: dict[str, str] = {}
     for t in kids.get("title", []):
-        if _text(t):
-            titles.setdefault(t.get(_XML_LANG) or "", _text(t))
+        if title_text := _text(t):
+            titles.setdefault(t.get(_XML_LANG) or "", title_text)
     title = titles.get("en") or titles.get("") or next(iter(titles.values()), None)
     descriptions = _all(kids, "description")
     abstract = _first(kids, "abstract")
     # dc:description may hold coded notes ("NLD Target Group Code: G"); those are extras, not prose.
     prose = [d for d in descriptions if not re.fullmatch(r"[A-Z][\w ]{0,30} Code: \w+", d)]
     description = "\n\n".join(dict.fromkeys(prose)) or abstract
-    qualification = (kids.get("qualification") or [None])[0]
+    qualification = next(iter(kids.get("qualification") or []), None)
     qual = _children(qualification) if qualification is not None else {}
     presentations = [_presentation(p, stats) for p in kids.get("presentation", [])]
     languages = list(dict.fromkeys(lang for p in presentations for lang in p["languages"]))
@@ -217,13 +217,13 @@ def parse(body: bytes, url: str) -> Page:
     seen: set[str] = set()
     found = 0
     for provider_node in (c for c in root if isinstance(c.tag, str) and local(c.tag) == "provider"):
-        provider = guard_record(page, SOURCE, None, lambda node=provider_node: _provider(node))
+        provider = guard_record(page, SOURCE, None, partial(_provider, provider_node))
         if provider is None:
             continue
         for course in (c for c in provider_node if isinstance(c.tag, str) and local(c.tag) == "course"):
             found += 1
             item = guard_record(page, SOURCE, None,
-                                lambda course=course, provider=provider: course_item(course, provider, page.stats))
+                                partial(course_item, course, provider, page.stats))
             if item is None:
                 continue
             sid = item["source_id"]

@@ -6,12 +6,15 @@ item becomes a DropItem, a landed one goes on as its landed record.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from scrapers.processing import shortened
+
+if TYPE_CHECKING:
+    from scrapers.spiders.base import SourceSpider
 
 
 class ItemChainPipeline:
@@ -25,7 +28,8 @@ class ItemChainPipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        outcome = self.crawler.spider.chain(item)
+        # Every spider of this project is a SourceSpider (scrapers/spiders/base.py), which owns the item chain.
+        outcome = cast("SourceSpider", self.crawler.spider).chain(item)
         if outcome.reason is not None:
             raise DropItem(f"rejected {shortened(item.get('source_id'), 80)}: {outcome.reason}")
         return outcome.record or {}

@@ -26,6 +26,17 @@ from scrapers.registry import Source, get_source
 SPIDER_VERSION = "0.1.0"
 
 
+def failed_request(failure: Failure) -> Request:
+    """The request an errback's failure is about: Scrapy sets `failure.request`, which Twisted's Failure (and so its
+    type) does not declare."""
+    return failure.request  # type: ignore[attr-defined]  # set by Scrapy on errback failures
+
+
+def failure_exception(failure: Failure) -> BaseException:
+    """The exception a failure carries: Twisted types `value` as optional, though a raised Failure always has one."""
+    return failure.value if failure.value is not None else RuntimeError(failure.getErrorMessage())
+
+
 class SourceSpider(scrapy.Spider):
     """Harvests one registry source; `name` is the source name."""
 
@@ -76,13 +87,15 @@ class SourceSpider(scrapy.Spider):
         for url in self.start_urls_for_run():
             yield self.request_for(FollowUp(url=url, kind="start"))
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[Any] | None:
+        """Counts and logs a failed request; a subclass may also yield items or requests (Scrapy takes either)."""
         if failure.check(PolicyRefusal):
-            return  # counted and logged once by UrlPolicyMiddleware (urls/refused/..., errors/response_too_large)
-        request = failure.request
+            return None  # counted and logged once by UrlPolicyMiddleware (urls/refused/..., errors/response_too_large)
+        request = failed_request(failure)
         kind = type(failure.value).__name__
         self.crawler.stats.inc_value(f"errors/{kind}")
         self.logger.error("request failed: %s %s: %s", request.method, request.url, failure.getErrorMessage())
+        return None
 
     def parse_response(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
@@ -153,7 +166,7 @@ class SourceSpider(scrapy.Spider):
 
     def on_item_error(self, item: Any, response: Response | None, spider: scrapy.Spider, failure: Failure) -> None:
         """An exception in an item pipeline (not a DropItem): Scrapy counts nothing, so the run would look ok."""
-        exc = failure.value
+        exc = failure_exception(failure)
         self.crawler.stats.inc_value(f"errors/item_pipeline/{type(exc).__name__}")
         record = item if isinstance(item, dict) else {}
         raw = {k: v for k, v in record.items() if k != "provenance"}
@@ -164,7 +177,7 @@ class SourceSpider(scrapy.Spider):
         """An exception in the callback outside the parser (Scrapy counts it as spider_exceptions/<type>, which
         closed() reads): land the page and the reason, so the failure is visible next to the rejects."""
         url = response.url if isinstance(response, Response) else None
-        self._reject_safely(None, f"callback failed: {one_line_reason(failure.value)}", None, url)
+        self._reject_safely(None, f"callback failed: {one_line_reason(failure_exception(failure))}", None, url)
 
     @staticmethod
     def error_count(stats: dict[str, Any]) -> int:

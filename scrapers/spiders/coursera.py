@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from scrapers.parsers import coursera
 from scrapers.parsers.common import with_query
-from scrapers.spiders.base import SourceSpider
+from scrapers.spiders.base import SourceSpider, failed_request
 
 
 class CourseraSpider(SourceSpider):
@@ -61,13 +61,14 @@ class CourseraSpider(SourceSpider):
                     self.asked.update(ids)
                     yield out.replace(url=with_query(out.url, ids=",".join(ids)), meta={**out.meta, "partner_ids": ids})
                 continue
-            ids = out.get("extras", {}).get("partner_ids") if isinstance(out, dict) else None
-            if ids and out.get("provider") is None and ids[0] not in self.partners and ids[0] not in self.answered:
-                self.pending[ids[0]].append(out)
+            wanted = out.get("extras", {}).get("partner_ids") if isinstance(out, dict) else None
+            if wanted and out.get("provider") is None and wanted[0] not in self.partners \
+                    and wanted[0] not in self.answered:
+                self.pending[wanted[0]].append(out)
                 continue
             yield self._fill(out) if isinstance(out, dict) and out.get("provider") is None else out
 
     def on_error(self, failure: Failure) -> Iterator[dict[str, Any]]:
         super().on_error(failure)
-        if failure.request.meta.get("kind") == "partners":
-            yield from self._release(failure.request.meta.get("partner_ids") or [])
+        if failed_request(failure).meta.get("kind") == "partners":
+            yield from self._release(failed_request(failure).meta.get("partner_ids") or [])

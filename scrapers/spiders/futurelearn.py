@@ -13,7 +13,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from scrapers.parsers.base import FollowUp
-from scrapers.spiders.base import SourceSpider
+from scrapers.spiders.base import SourceSpider, failed_request
 
 
 class FutureLearnSpider(SourceSpider):
@@ -54,5 +54,5 @@ class FutureLearnSpider(SourceSpider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         super().on_error(failure)
-        if failure.request.meta.get("kind") == "programs":
+        if failed_request(failure).meta.get("kind") == "programs":
             yield from self._release()
