@@ -182,8 +182,8 @@ def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict
                                                "run_ids": [d.name for d in chunk], "loaded_at": now})
         offers_in.update(con.execute("select run_id, count(*) from load_keys group by run_id").fetchall())
         new.update(con.execute(
-            "select run_id, count(*) from raw_offers where source = ? and run_id in (select run_id from load_files) "
-            "group by run_id", [source]).fetchall())
+            "select run_id, count(*) from raw_offers "
+            "where source = ? and run_id in (select run_id from load_files) group by run_id", [source]).fetchall())
         con.execute("drop table if exists load_keys; drop table if exists load_files")
     results = []
     for run_dir in run_dirs:

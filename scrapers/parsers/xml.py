@@ -12,8 +12,13 @@ from scrapers.parsers.base import ParseError
 # load_dtd=False keep lxml off the network and the disk. huge_tree=False keeps libxml2's safety limits: nesting
 # deeper than 256 levels is an error, and entity amplification (billion laughs) is stopped early.
 # lxml-stubs 0.5 predate lxml 5, which added resolve_entities="internal"; the stubs still say bool.
-_PARSER = etree.XMLParser(resolve_entities="internal", load_dtd=False, no_network=True,  # type: ignore[arg-type]
-                          huge_tree=False, remove_blank_text=False)
+_PARSER = etree.XMLParser(
+    resolve_entities="internal",  # type: ignore[arg-type]
+    load_dtd=False,
+    no_network=True,
+    huge_tree=False,
+    remove_blank_text=False,
+)
 
 
 def load_xml(body: bytes, what: str) -> etree._Element:
