@@ -68,7 +68,7 @@ def parse(source: str, file: Path) -> None:
     landed = provenance(src.name, SPIDER_VERSION, sha256(body), url, "file",
                         fetched_at=datetime.fromtimestamp(file.stat().st_mtime, UTC))
     # the crawl's item chain, printing what a crawl would land (no previous run: nothing is reused)
-    chain = ItemChain(sink=StreamSink(click.get_binary_stream("stdout"), click.get_text_stream("stderr")))
+    chain = ItemChain(sink=StreamSink(sys.stdout.buffer, sys.stderr))
     for item in page.items:
         item["source"], item["provenance"] = src.name, landed
         chain(item)

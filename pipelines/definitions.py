@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from dagster import AssetsDefinition, Definitions, map_asset_specs
 
@@ -52,13 +52,19 @@ def _resources(modules: list[ModuleType]) -> dict[str, Any]:
     return merged
 
 
+# The command line's mode (a plain str) as the resource's Literal.
+CRAWL_MODES: dict[str, Literal["snapshot", "live"]] = {"snapshot": "snapshot", "live": "live"}
+
+
 def build_definitions(mode: str | None = None) -> Definitions:
     """All domains' definitions; `mode` (snapshot | live) fixes the crawl mode, else MCATLAS_CRAWL_MODE decides at
     run time."""
     modules = domains()
     resources = _resources(modules)
     if mode:
-        resources["crawler"] = CrawlerResource(mode=mode)
+        if mode not in CRAWL_MODES:
+            raise ValueError(f"crawl mode {mode!r}: expected snapshot or live")
+        resources["crawler"] = CrawlerResource(mode=CRAWL_MODES[mode])
     return Definitions(
         assets=_automated([a for m in modules for a in m.assets]),
         asset_checks=[c for m in modules for c in m.asset_checks],

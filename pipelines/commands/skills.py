@@ -120,7 +120,7 @@ def rank(top_k: int) -> None:
     from models.skills.matcher import OutcomeError, check_text, chunks
 
     _logging()
-    lines = _read_lines(click.get_text_stream("stdin"))
+    lines = _read_lines(sys.stdin)  # click.get_text_stream is deprecated (gone in Click 9)
     if not lines:
         fail("no input: give sentences on standard input, one per line")
     texts: list[str | None] = []
@@ -150,12 +150,12 @@ def rank(top_k: int) -> None:
         except (EscoError, FileNotFoundError) as exc:
             fail(str(exc))
     it = iter(ranked)
-    for n, (raw, text) in enumerate(zip(lines, texts, strict=True), start=1):
-        if text is None:
+    for n, (raw, checked) in enumerate(zip(lines, texts, strict=True), start=1):
+        if checked is None:
             shown = raw.decode("utf-8", "replace")
             obj: dict[str, object] = {"text": shown, "skills": [], "error": errors[n]}
         else:
-            obj = {"text": text, "skills": [{"uri": m.uri, "label": m.label, "score": m.score} for m in next(it)]}
+            obj = {"text": checked, "skills": [{"uri": m.uri, "label": m.label, "score": m.score} for m in next(it)]}
             if n in notes:
                 obj["note"] = notes[n]
         click.echo(json.dumps(obj, ensure_ascii=False))

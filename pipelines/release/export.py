@@ -228,8 +228,9 @@ def sources_metadata(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     except Exception:  # noqa: BLE001 - a broken custom registry must not stop a release; terms then stay null
         reg = {}
     runs = {r[0]: r[1:] for r in con.execute(
-        "select source, max(coalesce(finished_at, loaded_at)), arg_max(mode, coalesce(finished_at, loaded_at)), "
-        "arg_max(status, coalesce(finished_at, loaded_at)), count(*) from main.harvest_runs group by 1"
+        "select source, max(coalesce(finished_at, loaded_at)), "
+        "arg_max(mode, coalesce(finished_at, loaded_at)), arg_max(status, coalesce(finished_at, loaded_at)), "
+        "count(*) from main.harvest_runs group by 1"
     ).fetchall()} if "harvest_runs" in _present(con) else {}
     exported = dict(con.execute("select source, count(*) from temp.release_offers group by 1").fetchall())
     out = []
@@ -394,7 +395,7 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
     tables, absent = discover_tables(con)
     _select_offers(con, where, tables)
     (tmp / DATA_DIR).mkdir()
-    table_entries = []
+    table_entries: list[dict[str, Any]] = []
     if fmt == "jsonld":
         rel = f"{DATA_DIR}/learning_opportunities.jsonld"
         rows = _write_jsonld(con, tables, tmp / rel)

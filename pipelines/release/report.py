@@ -108,7 +108,7 @@ def _scale(maximum: float, percent: bool) -> tuple[float, float]:
     if percent:
         return 100.0, 25.0
     raw = max(maximum, 1.0) / 4
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw >= 1 else 1.0
     step = next((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw), 10 * magnitude)
     step = max(1.0, step)
     return step * math.ceil(max(maximum, 1.0) / step), step
