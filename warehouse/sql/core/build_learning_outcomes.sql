@@ -20,5 +20,5 @@ select
     outcomes[i + 1].lang as lang,
     outcomes[i + 1].text_en as text_en,
     outcomes[i + 1].esco_uris as esco_uris
-from parsed, range(len(outcomes)) as t(i)
+from parsed, range(len(outcomes)) t(i)
 where outcomes[i + 1].text is not null;

@@ -38,8 +38,11 @@ select
     status,
     offers,
     previous_ok_offers,
-    status = 'ok' and (previous_ok_offers is null or offers >= (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers)
-        as is_complete,
+    status = 'ok' and (
+        previous_ok_offers is null
+        or offers >= (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers
+    ) as is_complete,
     status = 'ok' and previous_ok_offers is not null
-        and offers < (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers as is_collapsed
+        and offers < (select value from warehouse_settings where name = 'collapse_ratio') * previous_ok_offers
+        as is_collapsed
 from ordered;

@@ -28,5 +28,5 @@ select
     e.rule,
     count(*) as offers
 from offers o,
-    unnest(from_json(o.explanations, '[{"field": "varchar", "rule": "varchar"}]')) as t(e)
+    unnest(from_json(o.explanations, '[{"field": "varchar", "rule": "varchar"}]')) t(e)
 group by all;

@@ -14,7 +14,8 @@ join load_files f on k.filename = f.file;
 
 -- a record is stored by the oldest run in the batch that has it, and only when that content is new
 insert into raw_offers
-select r.key[1] as source, r.key[2] as source_id, r.key[3] as record_hash, r.run_id, $loaded_at as loaded_at, r.json as record
+select r.key[1] as source, r.key[2] as source_id, r.key[3] as record_hash, r.run_id, $loaded_at as loaded_at,
+    r.json as record
 from (
     select json_extract_string(j.json, ['$.source', '$.source_id', '$.record_hash']) as key, f.run_id, j.json
     from read_ndjson_objects($offers_files, filename = true) j

@@ -51,5 +51,6 @@ create table if not exists warehouse_settings (
     meaning varchar
 );
 insert into warehouse_settings values
-    ('collapse_ratio', 0.5, 'a complete harvest must hold at least this share of the previous complete harvest''s offers to withdraw listings')
+    ('collapse_ratio', 0.5,
+     'a complete harvest must hold at least this share of the previous complete harvest''s offers to withdraw listings')
 on conflict do nothing;

@@ -16,6 +16,6 @@ per_offer as (
 )
 select collection, round(100.0 * count(*) filter (where list_contains(collections, collection)) / count(*), 1)
     as percent_of_offers
-from per_offer, (values ('digital'), ('green'), ('transversal'), ('language')) as t(collection)
+from per_offer, (values ('digital'), ('green'), ('transversal'), ('language')) t(collection)
 group by all
 order by percent_of_offers desc, collection;
