@@ -34,15 +34,31 @@ sys.path.insert(0, str(REPO))
 
 RESULTS = REPO / "bench" / "results" / "normalise.json"
 PAGE = 1000
-WORDS = ("data science climate health history teaching business leadership design ethics law energy water food "
-         "cities policy media music language art software networks statistics biology chemistry finance "
-         "marketing europe society innovation robotics security privacy justice psychology").split()
-PROVIDERS = [("University of Leeds", "http://www.leeds.ac.uk/"), ("Technical University of Denmark (DTU)",
-             "https://www.dtu.dk"), ("Universität Hamburg", "https://www.uni-hamburg.de"),
-             ("Université de Lyon", "https://www.universite-lyon.fr"), ("The Open University", "http://www.open.ac.uk"),
-             ("Monash University", "https://www.monash.edu"), ("Aarhus Universitet", "https://www.au.dk")]
-CATEGORIES = ["Tech & Coding", "Business & Management", "Health & Psychology", "Science, Engineering & Maths",
-              "History", "Teaching", "Languages & Cultures", "Nature & Environment", "Creative Arts & Media"]
+WORDS = (
+    "data science climate health history teaching business leadership design ethics law energy water food "
+    "cities policy media music language art software networks statistics biology chemistry finance "
+    "marketing europe society innovation robotics security privacy justice psychology"
+).split()
+PROVIDERS = [
+    ("University of Leeds", "http://www.leeds.ac.uk/"),
+    ("Technical University of Denmark (DTU)", "https://www.dtu.dk"),
+    ("Universität Hamburg", "https://www.uni-hamburg.de"),
+    ("Université de Lyon", "https://www.universite-lyon.fr"),
+    ("The Open University", "http://www.open.ac.uk"),
+    ("Monash University", "https://www.monash.edu"),
+    ("Aarhus Universitet", "https://www.au.dk"),
+]
+CATEGORIES = [
+    "Tech & Coding",
+    "Business & Management",
+    "Health & Psychology",
+    "Science, Engineering & Maths",
+    "History",
+    "Teaching",
+    "Languages & Cultures",
+    "Nature & Environment",
+    "Creative Arts & Media",
+]
 
 
 def _title(rng: random.Random, i: int) -> str:
@@ -53,22 +69,39 @@ def fl_course(rng: random.Random, i: int) -> dict[str, Any]:
     """One course as FutureLearn's feeds/courses publishes it (HTML description, runs, categories)."""
     org, url = PROVIDERS[i % len(PROVIDERS)]
     topic = " ".join(rng.sample(WORDS, 4))
-    outcomes = "".join(f"<li>{v} {w} in {x}</li>" for v, w, x in zip(
-        ("Explain", "Apply", "Evaluate", "Design"), rng.sample(WORDS, 4), rng.sample(WORDS, 4), strict=False))
-    description = (f"<p>Explore {topic} with leading researchers. This course looks at how {rng.choice(WORDS)} "
-                   f"and {rng.choice(WORDS)} shape our world, with case studies, discussion and short quizzes.</p>"
-                   f"<p>You will work through videos, articles and peer review &amp; reflect on your practice.</p>"
-                   + (f"<h2>What will you achieve?</h2><ul>{outcomes}</ul>" if i % 3 == 0 else ""))
+    outcomes = "".join(
+        f"<li>{v} {w} in {x}</li>"
+        for v, w, x in zip(
+            ("Explain", "Apply", "Evaluate", "Design"), rng.sample(WORDS, 4), rng.sample(WORDS, 4), strict=False
+        )
+    )
+    description = (
+        f"<p>Explore {topic} with leading researchers. This course looks at how {rng.choice(WORDS)} "
+        f"and {rng.choice(WORDS)} shape our world, with case studies, discussion and short quizzes.</p>"
+        f"<p>You will work through videos, articles and peer review &amp; reflect on your practice.</p>"
+        + (f"<h2>What will you achieve?</h2><ul>{outcomes}</ul>" if i % 3 == 0 else "")
+    )
     weeks = rng.choice((2, 3, 4, 6, 8))
     return {
-        "uuid": f"fl-{i:07d}", "url": f"https://www.futurelearn.com/courses/course-{i}?utm_source=feed",
-        "name": _title(rng, i), "introduction": f"Learn about {topic}.", "description": description,
-        "language": rng.choice(("en", "en", "en", "de", "fr")), "hours_per_week": rng.choice((2, 3, 4, 5)),
-        "has_certificates": rng.random() < 0.8, "image_url": f"https://img.example/{i}.jpg",
+        "uuid": f"fl-{i:07d}",
+        "url": f"https://www.futurelearn.com/courses/course-{i}?utm_source=feed",
+        "name": _title(rng, i),
+        "introduction": f"Learn about {topic}.",
+        "description": description,
+        "language": rng.choice(("en", "en", "en", "de", "fr")),
+        "hours_per_week": rng.choice((2, 3, 4, 5)),
+        "has_certificates": rng.random() < 0.8,
+        "image_url": f"https://img.example/{i}.jpg",
         "organisation": {"name": org, "url": url},
         "categories": rng.sample(CATEGORIES, rng.choice((1, 2))),
-        "runs": [{"uuid": f"run-{i}-{r}", "start_date": f"202{5 + r}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                  "duration_in_weeks": weeks} for r in range(rng.choice((1, 2, 3)))],
+        "runs": [
+            {
+                "uuid": f"run-{i}-{r}",
+                "start_date": f"202{5 + r}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "duration_in_weeks": weeks,
+            }
+            for r in range(rng.choice((1, 2, 3)))
+        ],
     }
 
 
@@ -106,9 +139,17 @@ def dtu_doc(rng: random.Random, i: int) -> bytes:
     topic = " ".join(rng.sample(WORDS, 3))
     w1, w2, w3 = rng.sample(WORDS, 3)
     return DTU_TEMPLATE.format(
-        code=f"{i % 100000:05d}", title=_title(rng, i), title_da=_title(rng, i), lang=rng.choice(("en-GB", "da-DK")),
-        ects=rng.choice(("5", "5", "7.5", "10")), level=rng.choice(("DTU_BSC", "DTU_MSC", "DTU_PHD")),
-        schedule=rng.choice(("E1A", "F2B", "January", "June")), topic=topic, w1=w1, w2=w2, w3=w3,
+        code=f"{i % 100000:05d}",
+        title=_title(rng, i),
+        title_da=_title(rng, i),
+        lang=rng.choice(("en-GB", "da-DK")),
+        ects=rng.choice(("5", "5", "7.5", "10")),
+        level=rng.choice(("DTU_BSC", "DTU_MSC", "DTU_PHD")),
+        schedule=rng.choice(("E1A", "F2B", "January", "June")),
+        topic=topic,
+        w1=w1,
+        w2=w2,
+        w3=w3,
         exam=rng.choice(("Written_Exam", "Oral_Exam", "Eval_Of_Exercises")),
         ctype=rng.choice(("EuroTeQ", "Standard", "Standard")),
     ).encode()
@@ -122,8 +163,10 @@ def make_inputs(root: Path, n_json: int, n_xml: int, seed: int = 7) -> tuple[lis
     pages = []
     for p in range(0, n_json, PAGE):
         path = root / "json" / f"page-{p // PAGE:05d}.json"
-        path.write_text(json.dumps([fl_course(rng, i) for i in range(p, min(n_json, p + PAGE))],
-                                   separators=(",", ":")), encoding="utf-8")
+        path.write_text(
+            json.dumps([fl_course(rng, i) for i in range(p, min(n_json, p + PAGE))], separators=(",", ":")),
+            encoding="utf-8",
+        )
         pages.append(path)
     batches = []
     for b in range(0, n_xml, PAGE):
@@ -134,6 +177,7 @@ def make_inputs(root: Path, n_json: int, n_xml: int, seed: int = 7) -> tuple[lis
 
 
 # ---- workers -------------------------------------------------------------------------------------------------
+
 
 def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
     """Parse one input file and run its items through the crawl's item chain (scrapers/chain.py: reuse of what the
@@ -161,8 +205,13 @@ def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
             from scrapers.parsers import dtu
 
             page = dtu.parse(doc, "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCourse")
-        prov = {"fetched_at": fetched, "spider": source, "spider_version": "bench", "raw_sha256": sha256(doc),
-                "mode": "file"}
+        prov = {
+            "fetched_at": fetched,
+            "spider": source,
+            "spider_version": "bench",
+            "raw_sha256": sha256(doc),
+            "mode": "file",
+        }
         for reject in page.rejects:
             chain.reject(reject.source_id, reject.reason, reject.raw)
         for item in page.items:
@@ -170,18 +219,24 @@ def _work(args: tuple[str, str, str, str, str | None]) -> dict[str, Any]:
             item["provenance"] = prov
             chain(item)
     run.finish(dict(stats), "ok")
-    return {"normalised": stats["normalise/normalised"], "reused": stats["normalise/reused"],
-            "rejected": sum(v for k, v in stats.items() if k.startswith("rejects/"))}
+    return {
+        "normalised": stats["normalise/normalised"],
+        "reused": stats["normalise/reused"],
+        "rejected": sum(v for k, v in stats.items() if k.startswith("rejects/")),
+    }
 
 
-def run_phase(kind: str, files: list[Path], landing: Path, run_tag: str, workers: int,
-              previous: list[Path]) -> dict[str, Any]:
+def run_phase(
+    kind: str, files: list[Path], landing: Path, run_tag: str, workers: int, previous: list[Path]
+) -> dict[str, Any]:
     from warehouse import db
 
     started = time.perf_counter()
     stats: Counter[str] = Counter()
-    jobs = [(kind, str(f), str(landing), f"{run_tag}{i:05d}", str(previous[i]) if previous else None)
-            for i, f in enumerate(files)]
+    jobs = [
+        (kind, str(f), str(landing), f"{run_tag}{i:05d}", str(previous[i]) if previous else None)
+        for i, f in enumerate(files)
+    ]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for result in pool.map(_work, jobs):
             stats.update(result)
@@ -194,12 +249,20 @@ def run_phase(kind: str, files: list[Path], landing: Path, run_tag: str, workers
     done = time.perf_counter()
     offers = stats["normalised"] + stats["reused"]
     return {
-        "offers": offers, "normalised": stats["normalised"], "reused": stats["reused"], "rejected": stats["rejected"],
+        "offers": offers,
+        "normalised": stats["normalised"],
+        "reused": stats["reused"],
+        "rejected": stats["rejected"],
         "stored_new_or_changed": sum(r["new_or_changed"] for r in loaded),
-        "parse_normalise_seconds": round(processed - started, 2), "load_seconds": round(done - processed, 2),
-        "load_detail_seconds": {"open": round(opened - processed, 2), "load_commit": round(committed - opened, 2),
-                                "close_checkpoint": round(done - committed, 2)},
-        "total_seconds": round(done - started, 2), "offers_per_second": round(offers / (done - started)),
+        "parse_normalise_seconds": round(processed - started, 2),
+        "load_seconds": round(done - processed, 2),
+        "load_detail_seconds": {
+            "open": round(opened - processed, 2),
+            "load_commit": round(committed - opened, 2),
+            "close_checkpoint": round(done - committed, 2),
+        },
+        "total_seconds": round(done - started, 2),
+        "offers_per_second": round(offers / (done - started)),
     }
 
 
@@ -219,16 +282,31 @@ def dedup_phase(n: int, seed: int = 11) -> dict[str, Any]:
         if rng.random() < 0.2 and len(listings) < n:
             truth += 1
             variant = title.lower() if rng.random() < 0.5 else title + " (online)"
-            listings.append(Listing(rng.choice(("platform", "aggregator")), f"p{i}", variant,
-                                    org if rng.random() < 0.5 else org.split("(")[0].strip(), None, outcomes, 5.0))
+            listings.append(
+                Listing(
+                    rng.choice(("platform", "aggregator")),
+                    f"p{i}",
+                    variant,
+                    org if rng.random() < 0.5 else org.split("(")[0].strip(),
+                    None,
+                    outcomes,
+                    5.0,
+                )
+            )
         i += 1
     started = time.perf_counter()
     result = resolve(listings)
     seconds = time.perf_counter() - started
     linked = sum(1 for r in result.rows if r["source"] != "catalogue" and r["cluster_size"] > 1)
-    return {"listings": len(listings), "true_duplicates": truth, "duplicates_linked": linked,
-            "pairs_compared": result.pairs_compared, "blocks_skipped": result.blocks_skipped,
-            "seconds": round(seconds, 2), "listings_per_second": round(len(listings) / seconds)}
+    return {
+        "listings": len(listings),
+        "true_duplicates": truth,
+        "duplicates_linked": linked,
+        "pairs_compared": result.pairs_compared,
+        "blocks_skipped": result.blocks_skipped,
+        "seconds": round(seconds, 2),
+        "listings_per_second": round(len(listings) / seconds),
+    }
 
 
 def peak_rss_mb() -> dict[str, float]:
@@ -269,13 +347,21 @@ def main() -> None:
     from models.normalise import NORMALISER_VERSION
 
     report = {
-        "benchmark": "normalise_bench", "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark": "normalise_bench",
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "normaliser_version": NORMALISER_VERSION, "json_offers": args.n, "xml_documents": n_xml,
+        "normaliser_version": NORMALISER_VERSION,
+        "json_offers": args.n,
+        "xml_documents": n_xml,
         "workers": args.workers,
         "load_average": {"start": [round(x, 2) for x in load_start], "end": [round(x, 2) for x in os.getloadavg()]},
-        "targets": {"json_offers_per_second": 20000, "xml_offers_per_second": 2000, "peak_rss_mb": 2048,
-                    "dedup_seconds_for_200k": 60, "second_run_normalised": 0},
+        "targets": {
+            "json_offers_per_second": 20000,
+            "xml_offers_per_second": 2000,
+            "peak_rss_mb": 2048,
+            "dedup_seconds_for_200k": 60,
+            "second_run_normalised": 0,
+        },
         **results,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

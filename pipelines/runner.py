@@ -24,8 +24,9 @@ def _instance() -> DagsterInstance:
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def run_all(mode: str | None = None, sources: list[str] | None = None, harvest: bool = True,
-            echo: Callable[[str], None] = print) -> bool:
+def run_all(
+    mode: str | None = None, sources: list[str] | None = None, harvest: bool = True, echo: Callable[[str], None] = print
+) -> bool:
     """Harvest, then build everything downstream; True when both phases succeeded. `mode` None: the crawler
     resource reads MCATLAS_CRAWL_MODE (default snapshot)."""
     defs = build_definitions(mode)
@@ -44,8 +45,9 @@ def run_all(mode: str | None = None, sources: list[str] | None = None, harvest: 
     with _instance() as instance:
         if harvest:
             echo(f"[1/2] harvesting {len(harvest_keys)} sources ({mode or CrawlerResource().crawl_mode()})")
-            result = job.execute_in_process(instance=instance, asset_selection=sorted(harvest_keys),
-                                            raise_on_error=False, run_config=RUN_CONFIG)
+            result = job.execute_in_process(
+                instance=instance, asset_selection=sorted(harvest_keys), raise_on_error=False, run_config=RUN_CONFIG
+            )
             for key in sorted(harvest_keys):
                 step = key.to_python_identifier()
                 failed = any(e.step_key == step and e.is_step_failure for e in result.all_events)
@@ -54,12 +56,15 @@ def run_all(mode: str | None = None, sources: list[str] | None = None, harvest: 
                 if failed:
                     echo(f"  {key.path[-1]:24} FAILED (previous offers kept)")
                 else:
-                    echo(f"  {key.path[-1]:24} {meta['status'].value:8} {meta['offers'].value:>6} offers "
-                         f"{meta['rejects'].value:>5} rejects {meta['errors'].value:>4} errors")
+                    echo(
+                        f"  {key.path[-1]:24} {meta['status'].value:8} {meta['offers'].value:>6} offers "
+                        f"{meta['rejects'].value:>5} rejects {meta['errors'].value:>4} errors"
+                    )
             ok = result.dagster_run.status == DagsterRunStatus.SUCCESS
         echo(f"[2/2] building {len(downstream)} warehouse assets")
-        result = job.execute_in_process(instance=instance, asset_selection=downstream, raise_on_error=False,
-                                        run_config=RUN_CONFIG)
+        result = job.execute_in_process(
+            instance=instance, asset_selection=downstream, raise_on_error=False, run_config=RUN_CONFIG
+        )
         for key in downstream:
             step = key.to_python_identifier()
             mats = result.asset_materializations_for_node(step)

@@ -97,8 +97,12 @@ class Outcome:
 class ItemChain:
     """One crawl's (or one file's) chain: the previous run's records, the stats counter and the landing sink."""
 
-    def __init__(self, stats: Stats | None = None, sink: Sink | None = None,
-                 previous: PreviousRecords | Callable[[], PreviousRecords] | None = None) -> None:
+    def __init__(
+        self,
+        stats: Stats | None = None,
+        sink: Sink | None = None,
+        previous: PreviousRecords | Callable[[], PreviousRecords] | None = None,
+    ) -> None:
         self.stats: Stats = stats if stats is not None else Tally()
         self.sink: Sink = sink if sink is not None else NullSink()
         self._previous = previous
@@ -107,8 +111,11 @@ class ItemChain:
     @classmethod
     def for_landing(cls, landing: LandingRun, stats: Stats) -> ItemChain:
         """A crawl's chain: lands into `landing`, reuses the source's latest finished run before it."""
-        return cls(stats, landing, previous=lambda: PreviousRecords.latest_before(
-            landing.dir.parent.parent, landing.source, landing.run_id))
+        return cls(
+            stats,
+            landing,
+            previous=lambda: PreviousRecords.latest_before(landing.dir.parent.parent, landing.source, landing.run_id),
+        )
 
     @property
     def previous(self) -> PreviousRecords | None:
@@ -173,8 +180,12 @@ class ItemChain:
         """An item that cannot land: counted and landed with a shortened raw copy (no 2 MB title in rejects)."""
         raw = shortened({k: v for k, v in item.items() if k != "provenance"})  # fetch time would make it new each run
         sid = item.get("source_id")
-        self.reject(shortened(sid if isinstance(sid, str) or sid is None else str(sid)), reason, raw,
-                    url=shortened(item.get("url")) if isinstance(item.get("url"), str) else None)
+        self.reject(
+            shortened(sid if isinstance(sid, str) or sid is None else str(sid)),
+            reason,
+            raw,
+            url=shortened(item.get("url")) if isinstance(item.get("url"), str) else None,
+        )
         return Outcome(reason=reason)
 
     def reject(self, source_id: str | None, reason: str, raw: Any, url: str | None = None) -> None:

@@ -45,9 +45,14 @@ def build_settings(source: Source, mode: str, replay_dir: Path | None) -> Settin
     return settings
 
 
-def crawl(source_name: str, mode: str = "snapshot", run_id: str | None = None,
-          landing_dir: Path | None = None, replay_dir: Path | None = None,
-          extra_settings: dict[str, object] | None = None) -> dict[str, object]:
+def crawl(
+    source_name: str,
+    mode: str = "snapshot",
+    run_id: str | None = None,
+    landing_dir: Path | None = None,
+    replay_dir: Path | None = None,
+    extra_settings: dict[str, object] | None = None,
+) -> dict[str, object]:
     """Harvest one source into the landing area; the run's summary (source, run_id, mode, status, dir, offers)."""
     source = get_source(source_name)
     run_id = run_id or new_run_id()
@@ -60,8 +65,14 @@ def crawl(source_name: str, mode: str = "snapshot", run_id: str | None = None,
     run_dir = landing / source.name / run_id
     status = run_status(run_dir)["status"] if (run_dir / "_DONE").exists() else "failed"
     stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
-    return {"source": source.name, "run_id": run_id, "mode": mode, "status": status, "dir": str(run_dir),
-            "offers": stats.get("offers/valid", 0)}
+    return {
+        "source": source.name,
+        "run_id": run_id,
+        "mode": mode,
+        "status": status,
+        "dir": str(run_dir),
+        "offers": stats.get("offers/valid", 0),
+    }
 
 
 if __name__ == "__main__":

@@ -27,17 +27,33 @@ from models.landing import (
 )
 
 __all__ = [
-    "DONE", "LandingRun", "canonical_json", "data_dir", "finished_runs", "json_line", "landed_line", "landing_root",
-    "new_run_id", "provenance", "record_hash", "run_status", "sha256",
+    "DONE",
+    "LandingRun",
+    "canonical_json",
+    "data_dir",
+    "finished_runs",
+    "json_line",
+    "landed_line",
+    "landing_root",
+    "new_run_id",
+    "provenance",
+    "record_hash",
+    "run_status",
+    "sha256",
 ]
 
 
-def provenance(spider: str, spider_version: str, raw_sha256: str, source_url: str, mode: str,
-               fetched_at: datetime | None = None) -> dict[str, Any]:
+def provenance(
+    spider: str, spider_version: str, raw_sha256: str, source_url: str, mode: str, fetched_at: datetime | None = None
+) -> dict[str, Any]:
     """The provenance every landed item carries; one builder so the spider and `mcatlas parse` write the same."""
     return {
-        "fetched_at": (fetched_at or datetime.now(UTC)).isoformat(), "spider": spider,
-        "spider_version": spider_version, "raw_sha256": raw_sha256, "source_url": source_url, "mode": mode,
+        "fetched_at": (fetched_at or datetime.now(UTC)).isoformat(),
+        "spider": spider,
+        "spider_version": spider_version,
+        "raw_sha256": raw_sha256,
+        "source_url": source_url,
+        "mode": mode,
     }
 
 
@@ -66,25 +82,41 @@ class LandingRun:
     def _append(self, name: str, record: dict[str, Any]) -> None:
         self.write_line(name, json_line(record))
 
-    def save_response(self, url: str, status: int, headers: dict[str, str], body: bytes,
-                      method: str = "GET", request_body: bytes | None = None) -> str:
+    def save_response(
+        self,
+        url: str,
+        status: int,
+        headers: dict[str, str],
+        body: bytes,
+        method: str = "GET",
+        request_body: bytes | None = None,
+    ) -> str:
         digest = sha256(body)
         path = self.dir / "responses" / digest
         if not path.exists():
             path.write_bytes(body)
-        self._append("index.jsonl", {
-            "url": url, "method": method, "request_body": request_body.decode() if request_body else None,
-            "status": status, "headers": headers, "file": f"responses/{digest}", "sha256": digest,
-            "fetched_at": datetime.now(UTC).isoformat(),
-        })
+        self._append(
+            "index.jsonl",
+            {
+                "url": url,
+                "method": method,
+                "request_body": request_body.decode() if request_body else None,
+                "status": status,
+                "headers": headers,
+                "file": f"responses/{digest}",
+                "sha256": digest,
+                "fetched_at": datetime.now(UTC).isoformat(),
+            },
+        )
         return digest
 
     def write_offer(self, offer: dict[str, Any]) -> None:
         self._append("offers.jsonl", offer)
 
     def write_reject(self, source_id: str | None, reason: str, raw: Any, url: str | None = None) -> None:
-        self._append("rejects.jsonl", {"source": self.source, "source_id": source_id, "reason": reason,
-                                       "url": url, "raw": raw})
+        self._append(
+            "rejects.jsonl", {"source": self.source, "source_id": source_id, "reason": reason, "url": url, "raw": raw}
+        )
 
     def finish(self, stats: dict[str, Any], status: str) -> None:
         for fh in self._files.values():

@@ -26,14 +26,44 @@ from models.offer import (
 
 # Fields whose every string (list entries and run fields included) is folded to one line; any other string in
 # the item, however deeply nested (extras, outcomes), keeps its paragraph breaks.
-ONE_LINE_FIELDS = ("title", "provider", "platform", "certificate_type", "level_raw", "assessment", "source",
-                   "source_id", "title_lang", "titles", "country", "languages", "alliances", "subjects", "part_of",
-                   "runs", "participation_form", "ects_flag", "eqf_flag", "price_currency")
+ONE_LINE_FIELDS = (
+    "title",
+    "provider",
+    "platform",
+    "certificate_type",
+    "level_raw",
+    "assessment",
+    "source",
+    "source_id",
+    "title_lang",
+    "titles",
+    "country",
+    "languages",
+    "alliances",
+    "subjects",
+    "part_of",
+    "runs",
+    "participation_form",
+    "ects_flag",
+    "eqf_flag",
+    "price_currency",
+)
 # Ours, not the source's: left exactly as they are.
 UNTOUCHED = ("provenance", "explanations", "input_hash", "record_hash", "learning_outcomes")
 # Fields whose absence is counted in crawl stats (the EU standard elements an offer should carry).
-CHECKED_FIELDS = ("description", "provider", "country", "learning_outcomes", "languages", "url",
-                  "ects", "workload_hours_min", "eqf_level", "assessment", "participation_form")
+CHECKED_FIELDS = (
+    "description",
+    "provider",
+    "country",
+    "learning_outcomes",
+    "languages",
+    "url",
+    "ects",
+    "workload_hours_min",
+    "eqf_level",
+    "assessment",
+    "participation_form",
+)
 
 
 def _raw_limits() -> dict[str, int]:
@@ -41,8 +71,12 @@ def _raw_limits() -> dict[str, int]:
     limits = {}
     for name, info in Offer.model_fields.items():
         cap = next((m.max_length for m in info.metadata if isinstance(m, MaxLen)), None)
-        if cap is not None and info.annotation is not None and "str" in str(info.annotation) \
-                and not str(info.annotation).startswith(("list", "dict")):
+        if (
+            cap is not None
+            and info.annotation is not None
+            and "str" in str(info.annotation)
+            and not str(info.annotation).startswith(("list", "dict"))
+        ):
             limits[name] = RAW_FACTOR * cap
     return limits
 
@@ -120,8 +154,9 @@ def _raise_size_error(item: Mapping[str, Any]) -> None:
             if len(value) > RAW_FACTOR * MAX_LIST_ITEMS:
                 raise RejectItem(f"{where}: {len(value):,} entries, over the limit of {RAW_FACTOR * MAX_LIST_ITEMS:,}")
             pairs = value.items() if isinstance(value, dict) else enumerate(value)
-            stack.extend((f"{where}.{k}" if isinstance(value, dict) else f"{where}[{k}]", v, depth + 1)
-                         for k, v in pairs)
+            stack.extend(
+                (f"{where}.{k}" if isinstance(value, dict) else f"{where}[{k}]", v, depth + 1) for k, v in pairs
+            )
 
 
 def shortened(value: Any, keep: int = 300) -> Any:

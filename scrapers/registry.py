@@ -19,8 +19,14 @@ REGISTRY_PATH = Path(__file__).with_name("sources.yaml")
 SNAPSHOT_ROOT = Path(__file__).with_name("snapshot")
 
 SourceType = Literal[
-    "mooc_platform", "mooc_aggregator", "university_catalogue", "alliance_catalogue",
-    "xcri_cap_feed", "elm_feed", "schema_org_pages", "configured_pages",
+    "mooc_platform",
+    "mooc_aggregator",
+    "university_catalogue",
+    "alliance_catalogue",
+    "xcri_cap_feed",
+    "elm_feed",
+    "schema_org_pages",
+    "configured_pages",
 ]
 Access = Literal["json_api", "json_feed", "jsonapi", "soap_xml", "xml_feed", "jsonld", "html", "sitemap"]
 
@@ -45,10 +51,14 @@ class Source(BaseModel):
     schedule: str = Field(description="Default harvest schedule (cron).")
     enabled: bool = True
     allowed_domains: list[str] = Field(
-        default_factory=list, description="Hosts beyond those of the start URLs that this source may fetch from "
-        "(subdomains included): only for a source that legitimately crosses hosts, e.g. an auth endpoint.")
-    settings: dict[str, object] = Field(default_factory=dict, description="Per-source Scrapy settings "
-                                        "(e.g. DOWNLOAD_MAXSIZE for a source with larger responses).")
+        default_factory=list,
+        description="Hosts beyond those of the start URLs that this source may fetch from "
+        "(subdomains included): only for a source that legitimately crosses hosts, e.g. an auth endpoint.",
+    )
+    settings: dict[str, object] = Field(
+        default_factory=dict,
+        description="Per-source Scrapy settings (e.g. DOWNLOAD_MAXSIZE for a source with larger responses).",
+    )
     options: dict[str, object] = Field(default_factory=dict, description="Per-source spider options.")
 
     @field_validator("country")
@@ -142,10 +152,28 @@ def _cell(value: object) -> str:
 
 def markdown_table(sources: dict[str, Source] | None = None) -> str:
     """The README's source table, generated from the registry so the two never disagree."""
-    rows = ["| Source | Type | Provider | Country | Alliance | Access | Schedule | Enabled | Terms | robots.txt |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| Source | Type | Provider | Country | Alliance | Access | Schedule | Enabled | Terms | robots.txt |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for src in (sources or registry()).values():
-        rows.append("| " + " | ".join(_cell(v) for v in (
-            f"`{src.name}`", src.type, f"[{src.provider}]({src.base_url})", src.country, src.alliance, src.access,
-            f"`{src.schedule}`", "yes" if src.enabled else "no", src.terms, src.robots)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(v)
+                for v in (
+                    f"`{src.name}`",
+                    src.type,
+                    f"[{src.provider}]({src.base_url})",
+                    src.country,
+                    src.alliance,
+                    src.access,
+                    f"`{src.schedule}`",
+                    "yes" if src.enabled else "no",
+                    src.terms,
+                    src.robots,
+                )
+            )
+            + " |"
+        )
     return "\n".join(rows)

@@ -48,7 +48,7 @@ def _hash_of_line(line: bytes) -> str | None:
     for marker in (b'"input_hash":"', b'"input_hash": "'):
         i = line.find(marker)
         if i != -1:
-            key = line[i + len(marker):i + len(marker) + 64]
+            key = line[i + len(marker) : i + len(marker) + 64]
             return key.decode("ascii") if len(key) == 64 and key.isalnum() else None
     return None
 

@@ -16,8 +16,10 @@ def small_warehouse(path: Path) -> Path:
     """Just enough for `mcatlas report` to run its queries: offers (100,000 rows, so that the data blocks lie far
     into the file) and harvest_runs."""
     con = duckdb.connect(str(path))
-    con.execute("create table offers as select 'active' as status, 'src' || (i % 7) as source, "
-                "'offer ' || i as title from range(100000) t(i)")
+    con.execute(
+        "create table offers as select 'active' as status, 'src' || (i % 7) as source, "
+        "'offer ' || i as title from range(100000) t(i)"
+    )
     con.execute("create table harvest_runs (finished_at timestamp, loaded_at timestamp)")
     con.execute("insert into harvest_runs values (now()::timestamp, now()::timestamp)")
     con.close()
@@ -30,7 +32,7 @@ def truncate(path: Path, size: int) -> None:
 
 def one_error_line(result) -> str:  # noqa: ANN001 - click's Result
     assert result.exit_code == 2, result.output
-    assert isinstance(result.exception, SystemExit), result.exception       # exited, did not raise
+    assert isinstance(result.exception, SystemExit), result.exception  # exited, did not raise
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mcatlas: error: "), result.stderr
@@ -49,7 +51,7 @@ def test_dictionary_on_a_truncated_warehouse_is_one_line(tmp_path, monkeypatch, 
 
 def test_report_on_a_warehouse_truncated_mid_file_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
     db = small_warehouse(tmp_path / "w.duckdb")
-    truncate(db, db.stat().st_size // 2)      # opens fine; the offers' blocks are gone
+    truncate(db, db.stat().st_size // 2)  # opens fine; the offers' blocks are gone
     monkeypatch.setenv("MCATLAS_DB", str(db))
     out = tmp_path / "out" / "r.html"
     line = one_error_line(CliRunner().invoke(main, ["report", "--out", str(out)]))

@@ -26,13 +26,18 @@ from warehouse import db
 HOSTILE_PROVIDER = 'Evil <img src=x onerror="alert(1)"> & Sons'
 HOSTILE_TITLE = 'Data & <b>"Ethics"</b> </svg><p>injected</p>'
 ESCO_PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
-ESCO_SOLAR = "http://data.europa.eu/esco/skill/05e5e14f-ffa6-4106-b311-c6335ccc2bd2"   # solar energy (green)
+ESCO_SOLAR = "http://data.europa.eu/esco/skill/05e5e14f-ffa6-4106-b311-c6335ccc2bd2"  # solar energy (green)
 
 
 def _offer(source: str, source_id: str, **fields) -> dict:
-    provenance = {"fetched_at": "2026-01-05T10:00:00Z", "spider": source, "spider_version": "test",
-                  "raw_sha256": "0" * 64, "source_url": f"https://example.org/{source}/{source_id}",
-                  "mode": "snapshot"}
+    provenance = {
+        "fetched_at": "2026-01-05T10:00:00Z",
+        "spider": source,
+        "spider_version": "test",
+        "raw_sha256": "0" * 64,
+        "source_url": f"https://example.org/{source}/{source_id}",
+        "mode": "snapshot",
+    }
     record = Offer.model_validate({"source": source, "source_id": source_id, "provenance": provenance, **fields})
     data = record.model_dump(mode="json")
     data["record_hash"] = record_hash(data)
@@ -41,30 +46,75 @@ def _offer(source: str, source_id: str, **fields) -> dict:
 
 OFFERS = {
     "dtu": [
-        _offer("dtu", "02950", title="Machine Learning for Engineers", title_lang="en",
-               titles={"en": "Machine Learning for Engineers", "da": "Maskinlæring for ingeniører"},
-               description="Supervised learning, with exercises and a project.",
-               provider="Technical University of Denmark (DTU)", provider_url="https://www.dtu.dk", country="DK",
-               alliances=["EuroTeQ"], languages=["en"], ects=5, ects_flag="given", eqf_level=7, eqf_flag="given",
-               workload_hours_min=125, workload_hours_max=150, assessment="written exam",
-               participation_form="blended", quality_assurance="Accredited Danish university",
-               prerequisites="Programming in Python", url="https://kurser.dtu.dk/course/02950",
-               price_amount=0, price_currency="EUR", is_free=True, duration_weeks=13,
-               runs=[{"start_date": "2026-09-01", "end_date": "2026-12-01"}],
-               learning_outcomes=[{"text": "train a classifier in Python", "lang": "en",
-                                   "esco_uris": [ESCO_PYTHON]},
-                                  {"text": "evaluere en model", "lang": "da", "text_en": "evaluate a model"}]),
-        _offer("dtu", "41999", title="Solar Energy Systems", title_lang="en", provider="Technical University of "
-               "Denmark (DTU)", country="DK", languages=["da"], ects=10, ects_flag="given",
-               participation_form="on-site", url="https://kurser.dtu.dk/course/41999",
-               learning_outcomes=[{"text": "design a photovoltaic system", "lang": "en"}]),
+        _offer(
+            "dtu",
+            "02950",
+            title="Machine Learning for Engineers",
+            title_lang="en",
+            titles={"en": "Machine Learning for Engineers", "da": "Maskinlæring for ingeniører"},
+            description="Supervised learning, with exercises and a project.",
+            provider="Technical University of Denmark (DTU)",
+            provider_url="https://www.dtu.dk",
+            country="DK",
+            alliances=["EuroTeQ"],
+            languages=["en"],
+            ects=5,
+            ects_flag="given",
+            eqf_level=7,
+            eqf_flag="given",
+            workload_hours_min=125,
+            workload_hours_max=150,
+            assessment="written exam",
+            participation_form="blended",
+            quality_assurance="Accredited Danish university",
+            prerequisites="Programming in Python",
+            url="https://kurser.dtu.dk/course/02950",
+            price_amount=0,
+            price_currency="EUR",
+            is_free=True,
+            duration_weeks=13,
+            runs=[{"start_date": "2026-09-01", "end_date": "2026-12-01"}],
+            learning_outcomes=[
+                {"text": "train a classifier in Python", "lang": "en", "esco_uris": [ESCO_PYTHON]},
+                {"text": "evaluere en model", "lang": "da", "text_en": "evaluate a model"},
+            ],
+        ),
+        _offer(
+            "dtu",
+            "41999",
+            title="Solar Energy Systems",
+            title_lang="en",
+            provider="Technical University of Denmark (DTU)",
+            country="DK",
+            languages=["da"],
+            ects=10,
+            ects_flag="given",
+            participation_form="on-site",
+            url="https://kurser.dtu.dk/course/41999",
+            learning_outcomes=[{"text": "design a photovoltaic system", "lang": "en"}],
+        ),
     ],
     "futurelearn": [
-        _offer("futurelearn", "ethics", title=HOSTILE_TITLE, title_lang="en", provider=HOSTILE_PROVIDER,
-               country="GB", languages=["en"], workload_hours_min=12, workload_hours_max=18,
-               workload_raw="4-6 hours/week", ects=0.6, ects_flag="estimated", participation_form="online",
-               price_amount=49, price_currency="GBP", price_raw="£49", url="https://www.futurelearn.com/ethics",
-               learning_outcomes=[{"text": "explain <b>bias</b> & fairness", "lang": "en"}]),
+        _offer(
+            "futurelearn",
+            "ethics",
+            title=HOSTILE_TITLE,
+            title_lang="en",
+            provider=HOSTILE_PROVIDER,
+            country="GB",
+            languages=["en"],
+            workload_hours_min=12,
+            workload_hours_max=18,
+            workload_raw="4-6 hours/week",
+            ects=0.6,
+            ects_flag="estimated",
+            participation_form="online",
+            price_amount=49,
+            price_currency="GBP",
+            price_raw="£49",
+            url="https://www.futurelearn.com/ethics",
+            learning_outcomes=[{"text": "explain <b>bias</b> & fairness", "lang": "en"}],
+        ),
         _offer("futurelearn", "noinfo", title="A course that states little"),
     ],
 }
@@ -107,11 +157,17 @@ def add_skills(con: duckdb.DuckDBPyConnection) -> None:
     mapping.load_release(con, release)
     mapping.ensure_views(con)
     run = ["all-MiniLM-L6-v2", release.version, release.fingerprint, "ctxphrase-v1"]
-    con.execute("insert into outcome_skill_texts select outcome_id, lang, 'text', sha1(text), ?, ?, ?, ?, 0.65 "
-                "from learning_outcomes", run)
-    con.execute("insert into skill_match_cache select distinct sha1(text), ?, ?, ?, ?, 1, "
-                f"case when position = 0 and source_id = '02950' then '{ESCO_PYTHON}' else '{ESCO_SOLAR}' end, "
-                "case when source_id = 'ethics' then 0.5 else 0.8 end, null from learning_outcomes", run)
+    con.execute(
+        "insert into outcome_skill_texts select outcome_id, lang, 'text', sha1(text), ?, ?, ?, ?, 0.65 "
+        "from learning_outcomes",
+        run,
+    )
+    con.execute(
+        "insert into skill_match_cache select distinct sha1(text), ?, ?, ?, ?, 1, "
+        f"case when position = 0 and source_id = '02950' then '{ESCO_PYTHON}' else '{ESCO_SOLAR}' end, "
+        "case when source_id = 'ethics' then 0.5 else 0.8 end, null from learning_outcomes",
+        run,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -185,22 +241,25 @@ def test_where_filters_offers_and_every_table_keyed_to_them(warehouse: Path, tmp
     assert filtered["offers"] == "where" and filtered["outcome_skills"] == "learning_outcomes"
     assert filtered["esco_skills"] is None
     con = duckdb.connect()
-    countries = con.execute("select distinct country from read_parquet(?)",
-                            [str(tmp_path / "dk" / "data" / "offers.parquet")]).fetchall()
+    countries = con.execute(
+        "select distinct country from read_parquet(?)", [str(tmp_path / "dk" / "data" / "offers.parquet")]
+    ).fetchall()
     assert countries == [("DK",)]
     assert manifest["where"] == "country = 'DK'"
 
 
-@pytest.mark.parametrize("where, message", [
-    ("country = 'DK'; drop table offers", "without ';'"),
-    ("country = ", "not a valid SQL predicate"),
-    ("no_such_column = 1", "cannot be applied to offers"),
-    ("country in (select country from read_csv('/etc/passwd'))", "columns of offers only"),
-    ("1=1) union select 1 from harvest_runs where (1=1", "one SQL predicate on offers"),
-    ("country = 'DK' -- comment", "comments"),
-])
-def test_bad_where_is_one_line_exit_2_and_writes_nothing(warehouse: Path, tmp_path: Path, monkeypatch, where,
-                                                         message):
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("country = 'DK'; drop table offers", "without ';'"),
+        ("country = ", "not a valid SQL predicate"),
+        ("no_such_column = 1", "cannot be applied to offers"),
+        ("country in (select country from read_csv('/etc/passwd'))", "columns of offers only"),
+        ("1=1) union select 1 from harvest_runs where (1=1", "one SQL predicate on offers"),
+        ("country = 'DK' -- comment", "comments"),
+    ],
+)
+def test_bad_where_is_one_line_exit_2_and_writes_nothing(warehouse: Path, tmp_path: Path, monkeypatch, where, message):
     monkeypatch.setenv("MCATLAS_DB", str(warehouse))
     out = tmp_path / "release"
     result = CliRunner().invoke(main, ["export", "--format", "csv", "--out", str(out), "--where", where])
@@ -317,10 +376,13 @@ def _mount(args: list[str], target: Path) -> bool:
     return done.returncode == 0
 
 
-@pytest.mark.parametrize("options, expected", [
-    ("size=64k", "no space left on device"),
-    ("size=1m,ro", "read-only file system"),
-])
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ("size=64k", "no space left on device"),
+        ("size=1m,ro", "read-only file system"),
+    ],
+)
 def test_real_small_or_read_only_filesystem(warehouse: Path, tmp_path: Path, options: str, expected: str):
     """A real tiny (or read-only) tmpfs where the machine allows mounting: the genuine kernel errors."""
     target = tmp_path / "mnt"
@@ -355,8 +417,10 @@ def test_jsonld_puts_elm_fields_where_elm_expects_them(jsonld):
     assert lo["title"] == {"en": "Machine Learning for Engineers", "da": "Maskinlæring for ingeniører"}
     org = lo["providedBy"]
     assert org["type"] == "Organisation" and org["legalName"] == {"en": "Technical University of Denmark (DTU)"}
-    assert org["location"]["address"]["countryCode"]["id"] == \
-        "http://publications.europa.eu/resource/authority/country/DNK"
+    assert (
+        org["location"]["address"]["countryCode"]["id"]
+        == "http://publications.europa.eu/resource/authority/country/DNK"
+    )
     assert lo["mode"]["id"] == "http://data.europa.eu/snb/learning-assessment/e92d221e4d"
     assert lo["defaultLanguage"]["id"].endswith("/language/ENG")
     assert lo["priceDetail"]["amount"]["value"] == "0" and lo["priceDetail"]["amount"]["unit"]["id"].endswith("/EUR")
@@ -430,9 +494,25 @@ def test_cli_parses_in_a_fresh_process(warehouse: Path, tmp_path: Path):
     """The console entry point end to end, as a researcher runs it."""
     env = {**os.environ, "MCATLAS_DB": str(warehouse)}
     out = tmp_path / "rel"
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export", "--format", "jsonld", "--out", str(out),
-                           "--where", "source = 'dtu'"], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "export",
+            "--format",
+            "jsonld",
+            "--out",
+            str(out),
+            "--where",
+            "source = 'dtu'",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "export", "--verify", str(out)], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "export", "--verify", str(out)], env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0 and "verified" in done.stdout, done.stdout + done.stderr

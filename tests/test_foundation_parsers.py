@@ -62,9 +62,7 @@ def test_futurelearn_bad_bodies_raise_one_line(body):
 
 def _xml_facts(path: Path) -> dict:
     course = etree.parse(str(path)).getroot().find(".//Course")
-    kws = [
-        {t.get("Lang"): t.get("Txt") for t in kw.findall("Txt")} for kw in course.findall("DTU_ObjectiveKeyword")
-    ]
+    kws = [{t.get("Lang"): t.get("Txt") for t in kw.findall("Txt")} for kw in course.findall("DTU_ObjectiveKeyword")]
     return {
         "code": course.get("CourseCode"),
         "ects": float(course.findtext("Point")),
@@ -102,8 +100,10 @@ def test_dtu_course_matches_the_xml(request):
 
 
 def test_dtu_code_lists_lead_to_course_requests():
-    page = dtu.parse((SNAP / "dtu" / "start_letters.xml").read_bytes(),
-                     "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCourseCodeStartLetters?yearGroup=2026/2027")
+    page = dtu.parse(
+        (SNAP / "dtu" / "start_letters.xml").read_bytes(),
+        "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCourseCodeStartLetters?yearGroup=2026/2027",
+    )
     assert [f.kind for f in page.follow] == ["codes", "codes"]
     codes = dtu.parse((SNAP / "dtu" / "codes_02.xml").read_bytes(), page.follow[0].url)
     assert [f.url.split("courseCode=")[1].split("&")[0] for f in codes.follow] == ["02950", "02951", "02952"]

@@ -13,8 +13,14 @@ PROV = {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_versio
 def land(root: Path, run_id: str, titles: dict[str, str], status: str = "ok") -> None:
     run = LandingRun(root, "demo", run_id)
     for sid, title in titles.items():
-        rec = {"schema_version": "1.0.0", "source": "demo", "source_id": sid, "title": title,
-               "learning_outcomes": [{"text": f"outcome of {title}"}], "provenance": PROV}
+        rec = {
+            "schema_version": "1.0.0",
+            "source": "demo",
+            "source_id": sid,
+            "title": title,
+            "learning_outcomes": [{"text": f"outcome of {title}"}],
+            "provenance": PROV,
+        }
         run.write_offer({**rec, "record_hash": record_hash(rec)})
     run.finish({"offers/valid": len(titles)}, status)
 
@@ -62,8 +68,9 @@ def test_changed_listing_gets_a_new_version_and_the_past_can_be_asked(warehouse)
     assert now["c0"] == ("Course 0, revised", "active")
     with db.connect(warehouse.path, read_only=True) as con:
         then = con.execute("select title from offers_as_of(timestamp '2026-02-01') where source_id = 'c0'").fetchall()
-        versions = con.execute("select version_no, valid_to is null from offer_versions where source_id = 'c0' "
-                               "order by 1").fetchall()
+        versions = con.execute(
+            "select version_no, valid_to is null from offer_versions where source_id = 'c0' order by 1"
+        ).fetchall()
         outcomes = con.execute("select text from learning_outcomes where source_id = 'c0'").fetchall()
     assert then == [("Course 0",)]
     assert versions == [(1, False), (2, True)]

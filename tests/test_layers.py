@@ -39,8 +39,12 @@ def _module_name(path: Path) -> str:
 
 
 def _modules() -> list[Path]:
-    return sorted(p for pkg in OURS for p in (REPO / pkg).rglob("*.py")
-                  if "snapshot" not in p.relative_to(REPO).parts and "__pycache__" not in p.parts)
+    return sorted(
+        p
+        for pkg in OURS
+        for p in (REPO / pkg).rglob("*.py")
+        if "snapshot" not in p.relative_to(REPO).parts and "__pycache__" not in p.parts
+    )
 
 
 def _imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
@@ -82,8 +86,9 @@ def violations(path: Path, source: str | None = None) -> list[str]:
             # `from scrapers import parsers` checks as scrapers.parsers; the bare package name only matters when
             # nothing of the package is allowed at all
             if not any(_within(name, a) or _within(a, name) for a in allowed):
-                out.append(f"{rel}:{line}: import {name} (layer {module.split('.')[0]} may import "
-                           f"{', '.join(allowed)})")
+                out.append(
+                    f"{rel}:{line}: import {name} (layer {module.split('.')[0]} may import {', '.join(allowed)})"
+                )
         elif any(_within(name, b) for b in banned):
             out.append(f"{rel}:{line}: import {name} ({module.rpartition('.')[0] or module} must not use it)")
     return out
@@ -96,21 +101,36 @@ def test_every_module_keeps_to_its_layer():
 
 def test_the_check_catches_a_crossing():
     """The rule fires on the imports it exists for (a test that cannot fail proves nothing)."""
-    probe = ("import dagster\nfrom scrapers.spiders.base import SourceSpider\nfrom models.landing import DONE\n"
-             "def f():\n    from pipelines import cli\n    from . import db\n")
+    probe = (
+        "import dagster\nfrom scrapers.spiders.base import SourceSpider\nfrom models.landing import DONE\n"
+        "def f():\n    from pipelines import cli\n    from . import db\n"
+    )
     found = violations(REPO / "warehouse" / "_layer_probe.py", probe)
     assert [v.split(": ", 1)[1].split(" (")[0] for v in found] == [
-        "import dagster", "import scrapers.spiders.base", "import scrapers.spiders.base.SourceSpider",
-        "import pipelines", "import pipelines.cli"]
+        "import dagster",
+        "import scrapers.spiders.base",
+        "import scrapers.spiders.base.SourceSpider",
+        "import pipelines",
+        "import pipelines.cli",
+    ]
     assert violations(REPO / "pipelines" / "cli.py") == []  # pipelines wires everything
 
 
-@pytest.mark.parametrize("package, name, ok", [
-    ("models", "models.offer", True), ("models", "scrapers.landing", False), ("models", "warehouse.db", False),
-    ("scrapers", "models.landing", True), ("scrapers", "warehouse.db", False), ("scrapers", "pipelines.cli", False),
-    ("scrapers.parsers", "scrapers.spiders.base", False), ("scrapers.parsers", "scrapers.parsers.base", True),
-    ("warehouse", "scrapers.landing", False), ("warehouse", "models.skills.mapping", True),
-])
+@pytest.mark.parametrize(
+    "package, name, ok",
+    [
+        ("models", "models.offer", True),
+        ("models", "scrapers.landing", False),
+        ("models", "warehouse.db", False),
+        ("scrapers", "models.landing", True),
+        ("scrapers", "warehouse.db", False),
+        ("scrapers", "pipelines.cli", False),
+        ("scrapers.parsers", "scrapers.spiders.base", False),
+        ("scrapers.parsers", "scrapers.parsers.base", True),
+        ("warehouse", "scrapers.landing", False),
+        ("warehouse", "models.skills.mapping", True),
+    ],
+)
 def test_layer_table(package, name, ok):
     allowed, _ = _rule(package)
     assert any(_within(name, a) for a in allowed) is ok

@@ -31,8 +31,12 @@ def test_definitions_load_with_an_asset_per_source_and_key_checks():
     assert {f"harvest_{name}" for name, src in registry().items() if src.enabled} <= keys
     assert {"raw_offers", "offers", "learning_outcomes"} <= keys
     checks = {c.name for c in graph.asset_check_keys}
-    assert {"offers_key_unique_not_null", "learning_outcomes_key_unique_not_null", "harvests_not_collapsing",
-            "offers_accepted_values"} <= checks
+    assert {
+        "offers_key_unique_not_null",
+        "learning_outcomes_key_unique_not_null",
+        "harvests_not_collapsing",
+        "offers_accepted_values",
+    } <= checks
     repo = defs.get_repository_def()
     assert {f"harvest_{n}_schedule" for n, s in registry().items() if s.enabled} <= {s.name for s in repo.schedule_defs}
     assert "rebuild_when_raw_data_lands" in {s.name for s in repo.sensor_defs}
@@ -61,9 +65,11 @@ def test_snapshot_run_builds_offers_from_both_sources_with_outcomes(built):
     rows = dict(q("select source, count(*) from offers where n_learning_outcomes > 0 group by 1", built["path"]))
     assert rows.get("futurelearn", 0) >= 3 and rows.get("dtu", 0) >= 3
     # programmes (FutureLearn's stackable bundles) state no outcomes of their own; every course does
-    no_outcomes = q("select count(*) from offers o anti join learning_outcomes using (source, source_id) "
-                    "where o.source = 'dtu' or (o.source = 'futurelearn' and o.source_id not like 'program:%')",
-                    built["path"])[0][0]
+    no_outcomes = q(
+        "select count(*) from offers o anti join learning_outcomes using (source, source_id) "
+        "where o.source = 'dtu' or (o.source = 'futurelearn' and o.source_id not like 'program:%')",
+        built["path"],
+    )[0][0]
     assert no_outcomes == 0
 
 
@@ -82,8 +88,11 @@ def test_rejected_listing_is_set_aside_with_its_reason(built):
 def test_euroteq_flag_and_bilingual_outcomes_reach_the_warehouse(built):
     alliances = q("select alliances from offers where source = 'dtu' and source_id = '02950'", built["path"])
     assert alliances == [(["EuroTeQ"],)]
-    danish = q("select text, lang, text_en from learning_outcomes where source = 'dtu' and source_id = '02951' "
-               "order by position", built["path"])
+    danish = q(
+        "select text, lang, text_en from learning_outcomes where source = 'dtu' and source_id = '02951' "
+        "order by position",
+        built["path"],
+    )
     assert danish[0] == ("skrive enkle programmer i Python", "da", "write simple programs in Python")
 
 
@@ -110,8 +119,9 @@ def test_changed_listing_updates_its_row(data_env: Path, tmp_path: Path, monkeyp
     with db.connect() as con:
         db.load_landing(con, landing, ["futurelearn"])
         counts = db.build_core(con)
-        titles = [r[0] for r in con.execute("select title from offers where source_id = ?",
-                                           [courses[0]["uuid"]]).fetchall()]
+        titles = [
+            r[0] for r in con.execute("select title from offers where source_id = ?", [courses[0]["uuid"]]).fetchall()
+        ]
     assert titles == ["Sustainable Energy Basics (2nd edition)"]
     assert counts["offers"] == before["offers"]
 
@@ -161,8 +171,9 @@ def test_every_table_and_column_is_in_the_data_dictionary(built):
     try:
         assert undocumented(con) == []
         names = {e["name"] for e in data_dictionary(con)}
-        comment = con.execute("select comment from duckdb_columns() where table_name = 'offers' "
-                              "and column_name = 'ects_flag'").fetchone()[0]
+        comment = con.execute(
+            "select comment from duckdb_columns() where table_name = 'offers' and column_name = 'ects_flag'"
+        ).fetchone()[0]
     finally:
         con.close()
     assert {"offers", "learning_outcomes", "offer_versions", "rejects", "offers_overview"} <= names
@@ -207,9 +218,14 @@ def test_every_offer_field_has_a_warehouse_column(built):
 
 
 def test_quality_marts_answer_and_link_the_same_course_in_two_sources(built):
-    clusters = q("select c1.source, c2.source from offer_clusters c1 join offer_clusters c2 using (cluster_id) "
-                 "where c1.source = 'dtu' and c1.source_id = '02950' and c2.source <> 'dtu'", built["path"])
+    clusters = q(
+        "select c1.source, c2.source from offer_clusters c1 join offer_clusters c2 using (cluster_id) "
+        "where c1.source = 'dtu' and c1.source_id = '02950' and c2.source <> 'dtu'",
+        built["path"],
+    )
     assert clusters == [("dtu", "euroteq")]
-    assert q("select count(*) from offer_completeness", built["path"])[0][0] == q(
-        "select count(*) from offers", built["path"])[0][0]
+    assert (
+        q("select count(*) from offer_completeness", built["path"])[0][0]
+        == q("select count(*) from offers", built["path"])[0][0]
+    )
     assert q("select count(*) from euroteq_eligibility", built["path"])[0][0] > 0

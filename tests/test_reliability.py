@@ -27,8 +27,10 @@ def env_for(data: Path, **extra: str) -> dict[str, str]:
 def counts(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
-                for t in ("offers", "learning_outcomes", "raw_offers", "offer_versions")}
+        return {
+            t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("offers", "learning_outcomes", "raw_offers", "offer_versions")
+        }
     finally:
         con.close()
 
@@ -36,8 +38,9 @@ def counts(db: Path) -> dict[str, int]:
 def test_two_runs_started_at_once_one_waits_or_fails_cleanly(tmp_path: Path):
     data = tmp_path / "data"
     args = [*MCATLAS, "run", "--source", "dtu", "--source", "futurelearn"]
-    first = subprocess.Popen([*args, "--wait", "120"], cwd=REPO, env=env_for(data), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [*args, "--wait", "120"], cwd=REPO, env=env_for(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     time.sleep(0.3)
     impatient = subprocess.run([*args, "--wait", "0"], cwd=REPO, env=env_for(data), capture_output=True, text=True)
     patient = subprocess.run([*args, "--wait", "120"], cwd=REPO, env=env_for(data), capture_output=True, text=True)
@@ -68,22 +71,36 @@ KILLER = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize(("die_after", "unchanged"), [
-    ("raw/load_run.sql", ("offers", "learning_outcomes", "raw_offers", "offer_versions")),  # mid-load
-    ("core/build_offers.sql", ("offers", "learning_outcomes", "offer_versions")),  # mid-build: load committed
-])
+@pytest.mark.parametrize(
+    ("die_after", "unchanged"),
+    [
+        ("raw/load_run.sql", ("offers", "learning_outcomes", "raw_offers", "offer_versions")),  # mid-load
+        ("core/build_offers.sql", ("offers", "learning_outcomes", "offer_versions")),  # mid-build: load committed
+    ],
+)
 def test_a_run_killed_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, die_after: str, unchanged: tuple):
     data = tmp_path / "data"
-    done = subprocess.run([*MCATLAS, "run", "--source", "dtu"], cwd=REPO, env=env_for(data), capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [*MCATLAS, "run", "--source", "dtu"], cwd=REPO, env=env_for(data), capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     db_file = data / "mcatlas.duckdb"
     before = counts(db_file)
-    crawl = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", "futurelearn", "--landing-dir",
-                            str(data / "landing")], cwd=REPO, env=env_for(data), capture_output=True, text=True)
+    crawl = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "crawl", "futurelearn", "--landing-dir", str(data / "landing")],
+        cwd=REPO,
+        env=env_for(data),
+        capture_output=True,
+        text=True,
+    )
     assert crawl.returncode == 0, crawl.stdout[-2000:]
-    killed = subprocess.run([sys.executable, "-c", KILLER, str(db_file), str(data / "landing"), die_after],
-                            cwd=REPO, env=env_for(data), capture_output=True, text=True)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, str(db_file), str(data / "landing"), die_after],
+        cwd=REPO,
+        env=env_for(data),
+        capture_output=True,
+        text=True,
+    )
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     after = counts(db_file)
     assert {t: after[t] for t in unchanged} == {t: before[t] for t in unchanged}, "half-written tables"
@@ -91,8 +108,9 @@ def test_a_run_killed_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, di
     assert con.execute("select count(*) from offers where source = 'futurelearn'").fetchone()[0] == 0
     con.close()
     # the interrupted work is simply done again by the next run
-    again = subprocess.run([*MCATLAS, "run", "--no-harvest"], cwd=REPO, env=env_for(data), capture_output=True,
-                           text=True)
+    again = subprocess.run(
+        [*MCATLAS, "run", "--no-harvest"], cwd=REPO, env=env_for(data), capture_output=True, text=True
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     assert counts(db_file)["offers"] > before["offers"]
 
@@ -130,19 +148,47 @@ def local_site():
 
 def test_a_source_that_times_out_fails_alone(tmp_path: Path, local_site: str):
     fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_BACKOFF_BASE": 0.1}
-    entry = {"type": "mooc_platform", "provider": "Test", "country": "GB", "access": "json_feed",
-             "parser": "scrapers.parsers.futurelearn:parse", "terms": "test", "robots": "test",
-             "schedule": "0 3 * * 1", "base_url": local_site}
+    entry = {
+        "type": "mooc_platform",
+        "provider": "Test",
+        "country": "GB",
+        "access": "json_feed",
+        "parser": "scrapers.parsers.futurelearn:parse",
+        "terms": "test",
+        "robots": "test",
+        "schedule": "0 3 * * 1",
+        "base_url": local_site,
+    }
     registry = tmp_path / "sources.yaml"
-    registry.write_text(json.dumps({"sources": [
-        {**entry, "name": "futurelearn", "start_urls": [f"{local_site}/feed"], "settings": fast},
-        {**entry, "name": "sleepy", "start_urls": [f"{local_site}/slow"],
-         "settings": {**fast, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1}},
-    ]}))
+    registry.write_text(
+        json.dumps(
+            {
+                "sources": [
+                    {**entry, "name": "futurelearn", "start_urls": [f"{local_site}/feed"], "settings": fast},
+                    {
+                        **entry,
+                        "name": "sleepy",
+                        "start_urls": [f"{local_site}/slow"],
+                        "settings": {**fast, "DOWNLOAD_TIMEOUT": 1, "RETRY_TIMES": 1},
+                    },
+                ]
+            }
+        )
+    )
     data = tmp_path / "data"
-    result = subprocess.run([*MCATLAS, "run", "--live"], cwd=REPO, capture_output=True, text=True, timeout=300,
-                            env=env_for(data, MCATLAS_REGISTRY=str(registry), MCATLAS_HARVEST_RETRIES="0",
-                                        MCATLAS_ALLOW_PRIVATE_HOSTS=local_site.split("://")[1]))
+    result = subprocess.run(
+        [*MCATLAS, "run", "--live"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env_for(
+            data,
+            MCATLAS_REGISTRY=str(registry),
+            MCATLAS_HARVEST_RETRIES="0",
+            MCATLAS_ALLOW_PRIVATE_HOSTS=local_site.split("://")[1],
+        ),
+    )
     out = result.stdout + result.stderr
     assert result.returncode == 1, out[-3000:]
     assert any("sleepy" in line and "FAILED" in line for line in out.splitlines()), out[-3000:]

@@ -77,14 +77,22 @@ def test_source_text_is_escaped_and_the_page_needs_nothing_from_outside(full):
     assert "<img" not in page and "<b>" not in page and "<p>injected" not in page
     assert escape(HOSTILE_PROVIDER)[:30] in page
     assert "<script" not in page.lower()
-    assert not re.search(r'''(src|href)\s*=\s*["']?(https?:)?//''', page), "external resource referenced"
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "external resource referenced"
     assert "@import" not in page and "url(" not in page
     assert page.count("<svg") == page.count("</svg>") == len(CHARTS)
 
 
 def test_hostile_label_cannot_break_out_of_the_svg():
-    chart = Chart(name="x", title='t"><script>', about="", kind="bar", requires=[], sql="select 1",
-                  columns=["label", "n"], rows=[(HOSTILE_TITLE, 3), ("</svg><script>alert(1)</script>", 1)])
+    chart = Chart(
+        name="x",
+        title='t"><script>',
+        about="",
+        kind="bar",
+        requires=[],
+        sql="select 1",
+        columns=["label", "n"],
+        rows=[(HOSTILE_TITLE, 3), ("</svg><script>alert(1)</script>", 1)],
+    )
     svg = bar_svg(chart)
     assert "<script" not in svg and "</svg>" == svg[-6:] and svg.count("</svg>") == 1
 
@@ -106,7 +114,7 @@ def test_missing_tables_give_a_note_naming_them_and_the_rest_is_drawn(tmp_path: 
 def test_a_failing_query_is_a_note_not_a_crash(tmp_path: Path):
     warehouse = build_small_warehouse(tmp_path / "data", with_optional=False)
     con = duckdb.connect(str(warehouse))
-    con.execute("create table outcome_skills (outcome_id varchar, uri varchar)")    # not the columns expected
+    con.execute("create table outcome_skills (outcome_id varchar, uri varchar)")  # not the columns expected
     con.execute("create table esco_skills (uri varchar, preferred_label varchar)")
     con.close()
     from pipelines.release.report import build_report
@@ -142,8 +150,8 @@ def read_png(path: Path) -> np.ndarray:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat, header = 8, [], None
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
@@ -160,11 +168,11 @@ def read_png(path: Path) -> np.ndarray:
         start = y * (stride + 1)
         kind = raw[start]
         line = np.frombuffer(raw, dtype=np.uint8, count=stride, offset=start + 1).astype(np.int64)
-        if kind == 1:                                   # sub: a running sum per channel
+        if kind == 1:  # sub: a running sum per channel
             line = line.reshape(-1, bpp).cumsum(axis=0).reshape(-1) & 255
-        elif kind == 2:                                 # up
+        elif kind == 2:  # up
             line = (line + prev) & 255
-        elif kind in (3, 4):                            # average, paeth: pixel by pixel
+        elif kind in (3, 4):  # average, paeth: pixel by pixel
             cur, up = bytearray(line.astype(np.uint8).tobytes()), bytes(prev.astype(np.uint8).tobytes())
             for x in range(stride):
                 a, b = (cur[x - bpp] if x >= bpp else 0), up[x]
@@ -193,13 +201,27 @@ def test_screenshot_in_headless_chromium_shows_the_charts(full):
     with tempfile.TemporaryDirectory() as profile:
         shot = Path(profile) / "report.png"
         done = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}/user", f"--screenshot={shot}", "--window-size=1280,2400",
-             out.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120)
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}/user",
+                f"--screenshot={shot}",
+                "--window-size=1280,2400",
+                out.resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert shot.is_file() and shot.stat().st_size > 0, done.stderr[-2000:]
-        shutil.copy(shot, out.with_suffix(".png"))      # kept beside the report for a person to look at
+        shutil.copy(shot, out.with_suffix(".png"))  # kept beside the report for a person to look at
         pixels = read_png(shot).astype(np.int64)
     assert pixels.shape == (2400, 1280, 3)
     dark = int((pixels.min(axis=2) < 200).sum())

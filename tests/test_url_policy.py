@@ -28,43 +28,100 @@ def reason(url: str, domains: frozenset[str] | None = DOMAINS, **kw: Any) -> str
     return refusal.reason if refusal else None
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd", "FILE:///dev/zero", "ftp://example.org/x", "data:text/plain,hi", "javascript:alert(1)",
-    " javascript:alert(1)", "jav\tascript:alert(1)", "gopher://example.org/", "s3://bucket/key", "//example.org/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///dev/zero",
+        "ftp://example.org/x",
+        "data:text/plain,hi",
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "jav\tascript:alert(1)",
+        "gopher://example.org/",
+        "s3://bucket/key",
+        "//example.org/x",
+    ],
+)
 def test_only_http_and_https_are_fetched(url):
     assert reason(url) == "scheme"
 
 
-@pytest.mark.parametrize("url", ["http://example.org/a", "HTTPS://EXAMPLE.ORG/a", "https://www.example.org/a?b=1",
-                                 "https://api.example.org:8443/x", "https://example.org./trailing-dot",
-                                 "https://bücher.example/x", "https://BÜCHER.example/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/a",
+        "HTTPS://EXAMPLE.ORG/a",
+        "https://www.example.org/a?b=1",
+        "https://api.example.org:8443/x",
+        "https://example.org./trailing-dot",
+        "https://bücher.example/x",
+        "https://BÜCHER.example/x",
+    ],
+)
 def test_hosts_of_the_source_and_their_subdomains_pass(url):
     assert reason(url) is None
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/", "https://example.org.evil.example/",
-                                 "https://evilexample.org/", "https://example.com/", "https://xn--bcher-kva.evil/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/",
+        "https://example.org.evil.example/",
+        "https://evilexample.org/",
+        "https://example.com/",
+        "https://xn--bcher-kva.evil/",
+    ],
+)
 def test_other_hosts_are_refused(url):
     assert reason(url) == "host"
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/", "http://127.1/", "http://2130706433/", "http://0x7f.0.0.1/", "http://0177.0.0.1/",
-    "http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
-    "http://100.64.0.1/", "http://0.0.0.0/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[fe80::1]/",
-    "http://[fc00::1]/", "http://[fd12:3456::1]:8080/", "http://localhost/", "http://LOCALHOST:8000/",
-    "http://localhost./", "http://api.localhost/", "http://printer.local/", "http://metadata.google.internal/",
-    "http://intranet/", "http://１２７．０．０．１/", "http://224.0.0.1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://127.1/",
+        "http://2130706433/",
+        "http://0x7f.0.0.1/",
+        "http://0177.0.0.1/",
+        "http://10.1.2.3/",
+        "http://172.16.0.1/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://0.0.0.0/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fe80::1]/",
+        "http://[fc00::1]/",
+        "http://[fd12:3456::1]:8080/",
+        "http://localhost/",
+        "http://LOCALHOST:8000/",
+        "http://localhost./",
+        "http://api.localhost/",
+        "http://printer.local/",
+        "http://metadata.google.internal/",
+        "http://intranet/",
+        "http://１２７．０．０．１/",
+        "http://224.0.0.1/",
+    ],
+)
 def test_private_loopback_and_link_local_are_refused_in_live_mode(url):
     assert reason(url, None) == "private"
     assert reason(url, DOMAINS) == "private"  # reported as private, the more telling reason
     assert reason(url, None, live=False) is None  # snapshot replay never touches the network
 
 
-@pytest.mark.parametrize("url", ["http://example.org@127.0.0.1/", "http://user:pw@example.org/",
-                                 "http://127.0.0.1\\@example.org/", "http://example.org:80@localhost/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org@127.0.0.1/",
+        "http://user:pw@example.org/",
+        "http://127.0.0.1\\@example.org/",
+        "http://example.org:80@localhost/",
+    ],
+)
 def test_userinfo_tricks_are_refused(url):
     assert reason(url, None) == "userinfo"
 
@@ -124,31 +181,57 @@ def test_crawl_settings_limit_size_and_disable_remote_control():
 
 
 def _offer(**over: Any) -> dict[str, Any]:
-    return {"source": "t", "source_id": "1", "title": "T", "url": "https://example.org/c/1",
-            "provenance": {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_version": "1",
-                           "raw_sha256": "0" * 64}, **over}
+    return {
+        "source": "t",
+        "source_id": "1",
+        "title": "T",
+        "url": "https://example.org/c/1",
+        "provenance": {
+            "fetched_at": "2026-01-01T00:00:00+00:00",
+            "spider": "t",
+            "spider_version": "1",
+            "raw_sha256": "0" * 64,
+        },
+        **over,
+    }
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("url", "javascript:alert(1)"), ("url", "file:///etc/passwd"), ("url", "/relative/page"),
-    ("provider_url", "JavaScript:alert(document.cookie)"), ("provider_url", "data:text/html,<b>x</b>"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("url", "javascript:alert(1)"),
+        ("url", "file:///etc/passwd"),
+        ("url", "/relative/page"),
+        ("provider_url", "JavaScript:alert(document.cookie)"),
+        ("provider_url", "data:text/html,<b>x</b>"),
+    ],
+)
 def test_offers_with_non_http_links_are_rejected(field, value):
     with pytest.raises(ValueError, match=f"{field}\n.*(scheme|absolute)") as err:
         Offer.model_validate(_offer(**{field: value}))
     assert len(str(err.value.errors()[0]["msg"]).splitlines()) == 1
 
 
-@pytest.mark.parametrize("extras", [{"image_url": "javascript:alert(1)"}, {"photoUrl": "data:image/svg+xml,<svg/>"},
-                                    {"course_urls": ["https://example.org/a", "vbscript:x"]}])
+@pytest.mark.parametrize(
+    "extras",
+    [
+        {"image_url": "javascript:alert(1)"},
+        {"photoUrl": "data:image/svg+xml,<svg/>"},
+        {"course_urls": ["https://example.org/a", "vbscript:x"]},
+    ],
+)
 def test_offers_with_non_http_image_urls_are_rejected(extras):
     with pytest.raises(ValueError, match="extras\n.*scheme"):
         Offer.model_validate(_offer(extras=extras))
 
 
 def test_offers_with_http_links_pass():
-    offer = Offer.model_validate(_offer(provider_url="http://uni.example", extras={
-        "image_url": "https://cdn.example/a.png", "photoUrl": "//cdn.example/b.png", "url_slug": "first"}))
+    offer = Offer.model_validate(
+        _offer(
+            provider_url="http://uni.example",
+            extras={"image_url": "https://cdn.example/a.png", "photoUrl": "//cdn.example/b.png", "url_slug": "first"},
+        )
+    )
     assert offer.url == "https://example.org/c/1"
     assert scheme_error("https://example.org") is None
 
@@ -163,8 +246,7 @@ class _Stats(dict):
 
 def _middleware(mode: str = "live", **settings: Any) -> UrlPolicyMiddleware:
     spider = SimpleNamespace(mode=mode, source=get_source("dtu"), start_urls_for_run=lambda: [])
-    crawler = SimpleNamespace(settings=Settings({"DOWNLOAD_MAXSIZE": 1000, **settings}), stats=_Stats(),
-                              spider=spider)
+    crawler = SimpleNamespace(settings=Settings({"DOWNLOAD_MAXSIZE": 1000, **settings}), stats=_Stats(), spider=spider)
     return UrlPolicyMiddleware(crawler)  # type: ignore[arg-type]
 
 

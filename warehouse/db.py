@@ -45,8 +45,9 @@ def db_path() -> Path:
 
 
 @contextmanager
-def connect(path: str | Path | None = None, read_only: bool = False,
-            wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: str | Path | None = None, read_only: bool = False, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse, waiting for another writer to finish rather than failing at once."""
     target = Path(path) if path else db_path()
     if not read_only:
@@ -76,8 +77,9 @@ def connect(path: str | Path | None = None, read_only: bool = False,
 
 
 @contextmanager
-def connect_checked(path: str | Path | None = None, read_only: bool = False,
-                    wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect_checked(
+    path: str | Path | None = None, read_only: bool = False, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """`connect()` for commands: a DuckDB error while opening or inside the block becomes a one-line
     WarehouseError. A damaged or truncated file often opens fine and fails only when a damaged block is read."""
     target = Path(path) if path else db_path()
@@ -178,31 +180,63 @@ def load_runs(con: duckdb.DuckDBPyConnection, run_dirs: list[Path]) -> list[dict
     offers_in: dict[str, int] = {}
     new: dict[str, int] = {}
     for chunk in _chunks(loadable):
-        run_sql_file(con, "raw/load_run.sql", {"offers_files": [str(d / "offers.jsonl") for d in chunk],
-                                               "run_ids": [d.name for d in chunk], "loaded_at": now})
+        run_sql_file(
+            con,
+            "raw/load_run.sql",
+            {
+                "offers_files": [str(d / "offers.jsonl") for d in chunk],
+                "run_ids": [d.name for d in chunk],
+                "loaded_at": now,
+            },
+        )
         offers_in.update(con.execute("select run_id, count(*) from load_keys group by run_id").fetchall())
-        new.update(con.execute(
-            "select run_id, count(*) from raw_offers "
-            "where source = ? and run_id in (select run_id from load_files) group by run_id", [source]).fetchall())
+        new.update(
+            con.execute(
+                "select run_id, count(*) from raw_offers "
+                "where source = ? and run_id in (select run_id from load_files) group by run_id",
+                [source],
+            ).fetchall()
+        )
         con.execute("drop table if exists load_keys; drop table if exists load_files")
     results = []
     for run_dir in run_dirs:
         run_id, status = run_dir.name, statuses[run_dir.name]
         if _has_data(run_dir / "rejects.jsonl"):
-            run_sql_file(con, "raw/load_rejects.sql", {"run_id": run_id, "loaded_at": now,
-                                                       "rejects_file": str(run_dir / "rejects.jsonl")})
+            run_sql_file(
+                con,
+                "raw/load_rejects.sql",
+                {"run_id": run_id, "loaded_at": now, "rejects_file": str(run_dir / "rejects.jsonl")},
+            )
         stats_file = run_dir / "stats.json"
         stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
         offers = offers_in.get(run_id, 0) if run_dir in loadable else _count_lines(run_dir / "offers.jsonl")
         rejects = _count_lines(run_dir / "rejects.jsonl")
         con.execute(
             "insert into harvest_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-            [source, run_id, stats.get("mcatlas/mode"), status["status"], status.get("finished_at"), offers, rejects,
-             json.dumps(stats, default=str), str(run_dir), now],
+            [
+                source,
+                run_id,
+                stats.get("mcatlas/mode"),
+                status["status"],
+                status.get("finished_at"),
+                offers,
+                rejects,
+                json.dumps(stats, default=str),
+                str(run_dir),
+                now,
+            ],
         )
-        results.append({"source": source, "run_id": run_id, "status": status["status"], "offers_in_run": offers,
-                        "rejects_in_run": rejects, "new_or_changed": new.get(run_id, 0),
-                        "loaded": status["status"] in LOADABLE})
+        results.append(
+            {
+                "source": source,
+                "run_id": run_id,
+                "status": status["status"],
+                "offers_in_run": offers,
+                "rejects_in_run": rejects,
+                "new_or_changed": new.get(run_id, 0),
+                "loaded": status["status"] in LOADABLE,
+            }
+        )
     return results
 
 
@@ -215,8 +249,11 @@ def load_landing(con: duckdb.DuckDBPyConnection, landing: Path, sources: list[st
     try:
         for source in sources:
             done = loaded_run_ids(con, source)
-            results.extend(load_runs(con, [d for d in finished_runs(landing, source)
-                                           if d.name not in done and (d / DONE).exists()]))
+            results.extend(
+                load_runs(
+                    con, [d for d in finished_runs(landing, source) if d.name not in done and (d / DONE).exists()]
+                )
+            )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

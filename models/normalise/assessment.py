@@ -16,18 +16,27 @@ from models.normalise.scan import search_near
 
 # Source vocabulary keys -> readable assessment types.
 _KEYS = {
-    "written_exam": "written exam", "oral_exam": "oral exam", "eval_of_exercises": "evaluation of exercises",
-    "written_exam_and_exercises": "written exam and exercises", "written_exam_and_reports": "written exam and reports",
-    "oral_exam_and_exercises": "oral exam and exercises", "oral_exam_and_reports": "oral exam and reports",
-    "eval of exercises": "evaluation of exercises", "eval of reports": "evaluation of reports",
+    "written_exam": "written exam",
+    "oral_exam": "oral exam",
+    "eval_of_exercises": "evaluation of exercises",
+    "written_exam_and_exercises": "written exam and exercises",
+    "written_exam_and_reports": "written exam and reports",
+    "oral_exam_and_exercises": "oral exam and exercises",
+    "oral_exam_and_reports": "oral exam and reports",
+    "eval of exercises": "evaluation of exercises",
+    "eval of reports": "evaluation of reports",
 }
 _CERTIFICATES = (
     (re.compile(r"\bverified\b", re.IGNORECASE), "graded assignments and exams (verified certificate)"),
-    (re.compile(r"certificate of achievement", re.IGNORECASE),
-     "graded tests (a certificate of achievement requires passing the course tests)"),
+    (
+        re.compile(r"certificate of achievement", re.IGNORECASE),
+        "graded tests (a certificate of achievement requires passing the course tests)",
+    ),
     (re.compile(r"ects[- ]track", re.IGNORECASE), "final exam (ECTS track)"),
-    (re.compile(r"micromasters|microbachelors|mastertrack", re.IGNORECASE),
-     "graded assignments and proctored exams (credit-bearing programme certificate)"),
+    (
+        re.compile(r"micromasters|microbachelors|mastertrack", re.IGNORECASE),
+        "graded assignments and proctored exams (credit-bearing programme certificate)",
+    ),
     (re.compile(r"professional certificate", re.IGNORECASE), "graded assignments (professional certificate)"),
 )
 _NO_ASSESSMENT = re.compile(r"participation|attendance|teilnahme|deltagelse|completion", re.IGNORECASE)
@@ -45,8 +54,18 @@ _QA_WORD = re.compile(
 )
 _QA_HINTS = ("accredit", "akkredit", "accrédit", "quality", "iso 9001", "equis", "aacsb", "amba", "iacet", "abet")
 # Every alternative of _EXAM_PHRASE contains one of these.
-_EXAM_HINTS = ("exam", "assessment", "graded", "peer", "eksamen", "prøve", "prüfung", "klausur", "contrôle",
-               "évaluation")
+_EXAM_HINTS = (
+    "exam",
+    "assessment",
+    "graded",
+    "peer",
+    "eksamen",
+    "prøve",
+    "prüfung",
+    "klausur",
+    "contrôle",
+    "évaluation",
+)
 _QA_CONTEXT = 120
 _CLAUSE_END = re.compile(r"[.;\n]")
 
@@ -87,13 +106,13 @@ def quality_assurance_from_text(text: str | None, low: str | None = None) -> str
         return None
     # The clause around the keyword, at most 60 characters either side (never across a sentence end).
     start = max(0, m.start - _QA_CONTEXT)
-    before = text[start:m.start]
+    before = text[start : m.start]
     cut = list(_CLAUSE_END.finditer(before))
     if cut:
-        before, start = before[cut[-1].end():], start + cut[-1].end()
-    after = text[m.end:m.end + _QA_CONTEXT]
+        before, start = before[cut[-1].end() :], start + cut[-1].end()
+    after = text[m.end : m.end + _QA_CONTEXT]
     end_m = _CLAUSE_END.search(after)
-    after = after[:end_m.start()] if end_m else after
+    after = after[: end_m.start()] if end_m else after
     phrase = " ".join((before + m.text + after).split())
     if start > 0 and text[start - 1].isalnum() and not cut:  # started mid-word: drop the partial word
         phrase = phrase.partition(" ")[2]

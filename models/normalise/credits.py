@@ -23,11 +23,15 @@ HOURS_PER_ECTS_MAX = 30.0
 HOURS_PER_ECTS_MID = (HOURS_PER_ECTS_MIN + HOURS_PER_ECTS_MAX) / 2
 MAX_ECTS = 240.0
 
-_ECTS_TEXT = re.compile(rf"({NUM})\s*(?:ects|european credits?|ects[- ]?(?:credits?|points?|punkte?|point|crédits?))"
-                        rf"|(?:ects|crédits? ects|ects[- ]credits?)\s*:?\s*({NUM})"
-                        rf"|({NUM})\s*(?:crédits?|credits?|point|points|punkte?)\s*\(?ects\)?", re.IGNORECASE)
-_CATS_TEXT = re.compile(rf"({NUM})\s*(?:uk |cats |catS )?(?:cats|uk) ?credits?|({NUM})\s*credits?\s*\(?(?:cats|uk)\)?",
-                        re.IGNORECASE)
+_ECTS_TEXT = re.compile(
+    rf"({NUM})\s*(?:ects|european credits?|ects[- ]?(?:credits?|points?|punkte?|point|crédits?))"
+    rf"|(?:ects|crédits? ects|ects[- ]credits?)\s*:?\s*({NUM})"
+    rf"|({NUM})\s*(?:crédits?|credits?|point|points|punkte?)\s*\(?ects\)?",
+    re.IGNORECASE,
+)
+_CATS_TEXT = re.compile(
+    rf"({NUM})\s*(?:uk |cats |catS )?(?:cats|uk) ?credits?|({NUM})\s*credits?\s*\(?(?:cats|uk)\)?", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,10 @@ def estimate_ects(hours_min: float, hours_max: float) -> Credits:
     mid = (hours_min + hours_max) / 2
     value = round(mid / HOURS_PER_ECTS_MID, 1)
     lo, hi = hours_min / HOURS_PER_ECTS_MAX, hours_max / HOURS_PER_ECTS_MIN
-    note = (f"{hours_min:g}-{hours_max:g} h / 25-30 h per ECTS = {lo:.2g}-{hi:.2g} ECTS; "
-            f"midpoint {mid:g} h / 27.5 = {value:g}")
+    note = (
+        f"{hours_min:g}-{hours_max:g} h / 25-30 h per ECTS = {lo:.2g}-{hi:.2g} ECTS; "
+        f"midpoint {mid:g} h / 27.5 = {value:g}"
+    )
     if value <= 0:
         return Credits(None, "ects.too_small_to_estimate", note)
     if value > MAX_ECTS:
@@ -105,34 +111,76 @@ def estimate_ects(hours_min: float, hours_max: float) -> Credits:
 
 # The level digit must not carry a sign ('EQF -3', 'level: -3' are no level 3; 'EQF-6' is a hyphenated level 6)
 # nor be part of a longer number ('EQF 12', 'EQF 6.5').
-_EQF_EXPLICIT = re.compile(r"(?:\beqf|/snb/eqf/|european qualifications? framework)\D{0,12}"
-                           r"(?<![\d.,\u2212])(?<![\s:=(]-)([1-8])\b(?![.,]\d)", re.IGNORECASE)
+_EQF_EXPLICIT = re.compile(
+    r"(?:\beqf|/snb/eqf/|european qualifications? framework)\D{0,12}"
+    r"(?<![\d.,\u2212])(?<![\s:=(]-)([1-8])\b(?![.,]\d)",
+    re.IGNORECASE,
+)
 # National frameworks referenced to the EQF (levels as the referencing reports map them).
 _NQF = (
-    (re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE), "SCQF",
-     {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}),
-    (re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE), "RQF/FHEQ",
-     {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8}),
+    (
+        re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE),
+        "SCQF",
+        {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8},
+    ),
+    (
+        re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE),
+        "RQF/FHEQ",
+        {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8},
+    ),
     # Ireland's 10-level NFQ (referencing report 2009): 5 -> 4, 6 -> 5, 7 and 8 -> 6, 9 -> 7, 10 -> 8.
-    (_NFQ_IE := re.compile(r"\b(?:nfq|(?:irish )?national framework of qualifications)\W{0,3}(?:level\W{0,3})?"
-                           r"(\d{1,2})\b", re.IGNORECASE), "Irish NFQ",
-     {1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 6, 8: 6, 9: 7, 10: 8}),
-    (re.compile(r"\b(?:dqr|nqf|nlqf|kvalifikationsramme\w*|qualifikationsrahmen)\D{0,8}([1-8])\b", re.IGNORECASE),
-     "national framework referenced 1:1 to EQF", {i: i for i in range(1, 9)}),
+    (
+        _NFQ_IE := re.compile(
+            r"\b(?:nfq|(?:irish )?national framework of qualifications)\W{0,3}(?:level\W{0,3})?"
+            r"(\d{1,2})\b",
+            re.IGNORECASE,
+        ),
+        "Irish NFQ",
+        {1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 6, 8: 6, 9: 7, 10: 8},
+    ),
+    (
+        re.compile(r"\b(?:dqr|nqf|nlqf|kvalifikationsramme\w*|qualifikationsrahmen)\D{0,8}([1-8])\b", re.IGNORECASE),
+        "national framework referenced 1:1 to EQF",
+        {i: i for i in range(1, 9)},
+    ),
 )
 _NFQ_TO_EQF = _NQF[2][2]
 # Programme / qualification levels (source vocabularies first, then words in English, Danish, German, French).
 _LEVEL_WORDS = (
-    (8, re.compile(r"\b(?:dtu_phd|ph\.?\s?d|doctoral|doctorate|doktor\w*|ph\.d\.-niveau|phd-niveau|promotion"
-                   r"|third[- ]cycle|3rd cycle|doctorat)\b", re.IGNORECASE)),
-    (7, re.compile(r"\b(?:dtu_msc|m\.?\s?sc|master'?s?(?: level| degree| programme| program|niveau)?|masters"
-                   r"|kandidat\w*|postgraduate|post-graduate|graduate[- ]level|second[- ]cycle|2nd cycle"
-                   r"|micromasters|mastertrack|masterniveau|master-niveau)\b", re.IGNORECASE)),
-    (6, re.compile(r"\b(?:dtu_bsc|dtu_diplom|b\.?\s?sc|bachelor'?s?(?: level| degree|niveau)?|undergraduate"
-                   r"|first[- ]cycle|1st cycle|diplomingeniør|professionsbachelor|licence|microbachelors"
-                   r"|bachelorniveau|bachelor-niveau)\b", re.IGNORECASE)),
-    (5, re.compile(r"\b(?:short[- ]cycle|associate degree|erhvervsakademi\w*|akademiuddannelse|bts|hnd"
-                   r"|foundation degree)\b", re.IGNORECASE)),
+    (
+        8,
+        re.compile(
+            r"\b(?:dtu_phd|ph\.?\s?d|doctoral|doctorate|doktor\w*|ph\.d\.-niveau|phd-niveau|promotion"
+            r"|third[- ]cycle|3rd cycle|doctorat)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        7,
+        re.compile(
+            r"\b(?:dtu_msc|m\.?\s?sc|master'?s?(?: level| degree| programme| program|niveau)?|masters"
+            r"|kandidat\w*|postgraduate|post-graduate|graduate[- ]level|second[- ]cycle|2nd cycle"
+            r"|micromasters|mastertrack|masterniveau|master-niveau)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        6,
+        re.compile(
+            r"\b(?:dtu_bsc|dtu_diplom|b\.?\s?sc|bachelor'?s?(?: level| degree|niveau)?|undergraduate"
+            r"|first[- ]cycle|1st cycle|diplomingeniør|professionsbachelor|licence|microbachelors"
+            r"|bachelorniveau|bachelor-niveau)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        5,
+        re.compile(
+            r"\b(?:short[- ]cycle|associate degree|erhvervsakademi\w*|akademiuddannelse|bts|hnd"
+            r"|foundation degree)\b",
+            re.IGNORECASE,
+        ),
+    ),
 )
 _UNDERGRAD = re.compile(r"\bundergraduate\b", re.IGNORECASE)
 # In free text only a stated level counts ("at master's level"), never a bare word ("master the basics").
@@ -144,9 +192,11 @@ _LEVEL_PHRASE = re.compile(
     r"|\bau niveau (?P<w5>master|licence|doctorat)\b",
     re.IGNORECASE,
 )
-_DIFFICULTY = re.compile(r"^(?:introductory|beginner|beginners|intermediate|advanced|expert|all levels|basic"
-                         r"|foundational|mixed|einsteiger|fortgeschritten\w*|grundlæggende|avanceret|débutant|avancé)$",
-                         re.IGNORECASE)
+_DIFFICULTY = re.compile(
+    r"^(?:introductory|beginner|beginners|intermediate|advanced|expert|all levels|basic"
+    r"|foundational|mixed|einsteiger|fortgeschritten\w*|grundlæggende|avanceret|débutant|avancé)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +256,9 @@ def infer_eqf_from_level(level: str | None) -> Level:
     for eqf, rx in _LEVEL_WORDS:
         m = rx.search(text)
         if m:
-            return Level(eqf, "eqf.inferred_from_programme_level",
-                         f"{text!r} names a level: {m.group(0)!r} -> EQF {eqf}")
+            return Level(
+                eqf, "eqf.inferred_from_programme_level", f"{text!r} names a level: {m.group(0)!r} -> EQF {eqf}"
+            )
     return Level(None, "eqf.not_inferred", f"{text!r} names no qualification level")
 
 
@@ -220,8 +271,11 @@ def infer_eqf_from_text(text: str | None, low: str | None = None) -> Level:
         level = int(nfq.groups[0])
         eqf = _NFQ_TO_EQF.get(level)
         if eqf:
-            return Level(eqf, "eqf.inferred_from_framework_level",
-                         f"states {nfq.text!r}: Irish NFQ level {level} -> EQF {eqf} (NFQ referencing report, 2009)")
+            return Level(
+                eqf,
+                "eqf.inferred_from_framework_level",
+                f"states {nfq.text!r}: Irish NFQ level {level} -> EQF {eqf} (NFQ referencing report, 2009)",
+            )
     m = search_near(_LEVEL_PHRASE, text, ("level", "niveau"), before=40, after=40, low=low)
     if not m:
         return Level(None, "eqf.not_inferred")

@@ -65,6 +65,7 @@ def _low(item: dict[str, Any], ctx: dict[str, Any]) -> str:
 
 # ---- languages and countries ----------------------------------------------------------------------------------
 
+
 def _languages(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("languages")
     values = [raw] if isinstance(raw, str) else list(raw or [])
@@ -78,8 +79,9 @@ def _languages(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> N
     if out and out != values:
         ex.append(explain("languages", out, "languages", values, "languages.iso639_1"))
     if unknown:
-        ex.append(explain("languages", out, "languages", unknown, "languages.unknown",
-                          "not a language tag or name; dropped"))
+        ex.append(
+            explain("languages", out, "languages", unknown, "languages.unknown", "not a language tag or name; dropped")
+        )
     if item.get("title_lang"):
         raw_lang = item["title_lang"]
         item["title_lang"] = to_iso639_1(str(raw_lang))
@@ -107,11 +109,20 @@ def _country(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> Non
     code = country_from_domain(item.get("provider_url"))
     if code:
         item["country"] = code
-        ex.append(explain("country", code, "provider_url", item.get("provider_url"), "country.from_provider_domain",
-                          "the provider's own web site is under a country-code domain"))
+        ex.append(
+            explain(
+                "country",
+                code,
+                "provider_url",
+                item.get("provider_url"),
+                "country.from_provider_domain",
+                "the provider's own web site is under a country-code domain",
+            )
+        )
 
 
 # ---- duration, workload, ECTS ---------------------------------------------------------------------------------
+
 
 def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     given = parse_number(item.get("duration_weeks"))
@@ -119,21 +130,33 @@ def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
     if item.get("duration_raw"):
         span = parse_duration(str(item["duration_raw"]))
         if span.error:
-            ex.append(explain("duration_weeks", None, "duration_raw", item["duration_raw"], "duration.unparsed",
-                              span.error))
+            ex.append(
+                explain("duration_weeks", None, "duration_raw", item["duration_raw"], "duration.unparsed", span.error)
+            )
             span = None
     if given is not None:
         if 0 < given <= MAX_WEEKS:
             item["duration_weeks"] = given
-            if span is None or not span.weeks_lo or span.weeks_hi is None \
-                    or not (span.weeks_lo <= given <= span.weeks_hi):
+            if (
+                span is None
+                or not span.weeks_lo
+                or span.weeks_hi is None
+                or not (span.weeks_lo <= given <= span.weeks_hi)
+            ):
                 span = Span(weeks_lo=given, weeks_hi=given, unit="week", lo=given, hi=given)
-            ex.append(explain("duration_weeks", given, "duration_weeks", item.get("duration_weeks"),
-                              "duration.given"))
+            ex.append(explain("duration_weeks", given, "duration_weeks", item.get("duration_weeks"), "duration.given"))
         else:
             item["duration_weeks"] = None
-            ex.append(explain("duration_weeks", None, "duration_weeks", given, "duration.implausible",
-                              f"{given:g} weeks is outside 0-{MAX_WEEKS:g}"))
+            ex.append(
+                explain(
+                    "duration_weeks",
+                    None,
+                    "duration_weeks",
+                    given,
+                    "duration.implausible",
+                    f"{given:g} weeks is outside 0-{MAX_WEEKS:g}",
+                )
+            )
     elif span is not None and span.weeks_lo is not None and span.weeks_hi is not None:
         weeks = round((span.weeks_lo + span.weeks_hi) / 2, 2)
         item["duration_weeks"] = weeks
@@ -145,11 +168,11 @@ def _duration(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
         runs = [r for r in item.get("runs") or [] if isinstance(r, dict)]
         run_weeks = [w for w in (parse_number(r.get("duration_weeks")) for r in runs) if w and 0 < w <= MAX_WEEKS]
         if run_weeks:
-            span = Span(weeks_lo=min(run_weeks), weeks_hi=max(run_weeks), unit="week", lo=min(run_weeks),
-                        hi=max(run_weeks))
+            span = Span(
+                weeks_lo=min(run_weeks), weeks_hi=max(run_weeks), unit="week", lo=min(run_weeks), hi=max(run_weeks)
+            )
             item["duration_weeks"] = min(run_weeks)
-            ex.append(explain("duration_weeks", min(run_weeks), "runs.duration_weeks", run_weeks,
-                              "duration.from_runs"))
+            ex.append(explain("duration_weeks", min(run_weeks), "runs.duration_weeks", run_weeks, "duration.from_runs"))
     if span is None:
         span = _duration_from_schedule(item, ex)
     ctx["span"] = span
@@ -168,8 +191,16 @@ def _duration_from_schedule(item: dict[str, Any], ex: Explanations) -> Span | No
     key = min(known, key=known.__getitem__)
     weeks = known[key]
     item["duration_weeks"] = weeks
-    ex.append(explain("duration_weeks", weeks, "runs.schedule", list(table), "duration.inferred_from_schedule",
-                      f"schedule {key!r} is a {weeks:g}-week teaching period in the source's calendar"))
+    ex.append(
+        explain(
+            "duration_weeks",
+            weeks,
+            "runs.schedule",
+            list(table),
+            "duration.inferred_from_schedule",
+            f"schedule {key!r} is a {weeks:g}-week teaching period in the source's calendar",
+        )
+    )
     return Span(weeks_lo=weeks, weeks_hi=weeks, unit="week", lo=weeks, hi=weeks)
 
 
@@ -180,8 +211,16 @@ def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
             value = parse_number(raw)
             ok = value is not None and 0 < value <= 240
             item["ects"], item["ects_flag"] = (value, "estimated") if ok else (None, None)
-            ex.append(explain("ects", item["ects"], "ects", raw, "ects.estimated_by_source" if ok else "ects.invalid",
-                              None if ok else "an estimate must be a number in 0 < ECTS <= 240; not kept"))
+            ex.append(
+                explain(
+                    "ects",
+                    item["ects"],
+                    "ects",
+                    raw,
+                    "ects.estimated_by_source" if ok else "ects.invalid",
+                    None if ok else "an estimate must be a number in 0 < ECTS <= 240; not kept",
+                )
+            )
             return
         credits = parse_ects(raw if isinstance(raw, int | float) else str(raw))
         item["ects"] = credits.value
@@ -205,12 +244,28 @@ def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
         lo, hi = (lo if lo is not None else hi), (hi if hi is not None else lo)
         if lo is not None and hi is not None and 0 < lo <= hi <= 7200:
             item["workload_hours_min"], item["workload_hours_max"] = lo, hi
-            ex.append(explain("workload_hours_min", lo, "workload_hours_min", item.get("workload_hours_min"),
-                              "workload.given", f"{lo:g}-{hi:g} h"))
+            ex.append(
+                explain(
+                    "workload_hours_min",
+                    lo,
+                    "workload_hours_min",
+                    item.get("workload_hours_min"),
+                    "workload.given",
+                    f"{lo:g}-{hi:g} h",
+                )
+            )
             ctx["hours_from"] = "given"
             return
-        ex.append(explain("workload_hours_min", None, "workload_hours_min", [lo, hi], "workload.implausible",
-                          "hours must be 0 < min <= max <= 7200"))
+        ex.append(
+            explain(
+                "workload_hours_min",
+                None,
+                "workload_hours_min",
+                [lo, hi],
+                "workload.implausible",
+                "hours must be 0 < min <= max <= 7200",
+            )
+        )
     item["workload_hours_min"] = item["workload_hours_max"] = None
     raw = item.get("workload_raw")
     if raw:
@@ -227,8 +282,16 @@ def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
     if ects and item.get("ects_flag") == "given":
         lo, hi = round(ects * HOURS_PER_ECTS_MIN, 1), round(ects * HOURS_PER_ECTS_MAX, 1)
         item["workload_hours_min"], item["workload_hours_max"] = lo, hi
-        ex.append(explain("workload_hours_min", lo, "ects", ects, "workload.from_ects",
-                          f"{ects:g} ECTS x 25-30 h per ECTS = {lo:g}-{hi:g} h (ECTS Users' Guide)"))
+        ex.append(
+            explain(
+                "workload_hours_min",
+                lo,
+                "ects",
+                ects,
+                "workload.from_ects",
+                f"{ects:g} ECTS x 25-30 h per ECTS = {lo:g}-{hi:g} h (ECTS Users' Guide)",
+            )
+        )
         ctx["hours_from"] = "ects"
 
 
@@ -239,8 +302,11 @@ def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
         cats = cats_in_text(item.get(field))
         if cats is not None:
             item["ects"], item["ects_flag"] = cats / 2, "estimated"
-            ex.append(explain("ects", cats / 2, field, item.get(field), "ects.from_uk_cats",
-                              f"{cats:g} UK credits / 2 per ECTS"))
+            ex.append(
+                explain(
+                    "ects", cats / 2, field, item.get(field), "ects.from_uk_cats", f"{cats:g} UK credits / 2 per ECTS"
+                )
+            )
             return
     lo, hi = item.get("workload_hours_min"), item.get("workload_hours_max")
     if lo and hi and ctx.get("hours_from") in ("given", "workload"):
@@ -252,6 +318,7 @@ def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
 
 
 # ---- EQF, participation, assessment, quality assurance ---------------------------------------------------------
+
 
 def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("eqf_level")  # parsers give only levels the source states; every inference happens below
@@ -291,8 +358,15 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
 def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     given, raw = item.get("participation_form"), item.get("participation_raw")
     if given in PARTICIPATION_FORMS:
-        ex.append(explain("participation_form", given, "participation_raw" if raw else "participation_form",
-                          raw or given, "participation.given"))
+        ex.append(
+            explain(
+                "participation_form",
+                given,
+                "participation_raw" if raw else "participation_form",
+                raw or given,
+                "participation.given",
+            )
+        )
         return
     item["participation_form"] = None
     for field, value in (("participation_form", given), ("participation_raw", raw)):
@@ -320,8 +394,16 @@ def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
         value, reason = assessment_from_certificate(item.get("certificate_type"))
         if value:
             item["assessment"] = value
-            ex.append(explain("assessment", value, "certificate_type", item.get("certificate_type"),
-                              "assessment.from_certificate_vocabulary", reason))
+            ex.append(
+                explain(
+                    "assessment",
+                    value,
+                    "certificate_type",
+                    item.get("certificate_type"),
+                    "assessment.from_certificate_vocabulary",
+                    reason,
+                )
+            )
         else:
             phrase = assessment_from_text(item.get("description"), _low(item, ctx))
             if phrase:
@@ -341,6 +423,7 @@ def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
 
 # ---- subjects, dates, prices ----------------------------------------------------------------------------------
 
+
 def _subjects(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("subjects")
     subjects = [raw] if isinstance(raw, str) else [str(s) for s in raw or [] if s]
@@ -354,12 +437,28 @@ def _subjects(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
         for code, word in found:
             if code not in codes:
                 codes[code] = None
-                ex.append(explain("isced_broad", code, "subjects", subject, "subjects.isced_f_broad",
-                                  f"{word!r} names ISCED-F 2013 broad field {code}"))
+                ex.append(
+                    explain(
+                        "isced_broad",
+                        code,
+                        "subjects",
+                        subject,
+                        "subjects.isced_f_broad",
+                        f"{word!r} names ISCED-F 2013 broad field {code}",
+                    )
+                )
     item["isced_broad"] = list(codes)
     if unmapped:
-        ex.append(explain("isced_broad", None, "subjects", unmapped, "subjects.unmapped",
-                          "names no ISCED-F broad field in models/reference/isced_f_2013.csv"))
+        ex.append(
+            explain(
+                "isced_broad",
+                None,
+                "subjects",
+                unmapped,
+                "subjects.unmapped",
+                "names no ISCED-F broad field in models/reference/isced_f_2013.csv",
+            )
+        )
 
 
 def _dates(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
@@ -378,14 +477,30 @@ def _dates(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
                 ex.append(explain(f"runs.{key}", None, f"runs[{i}].{key}", value, "dates.unparsed", rule))
         start, end = run.get("start_date"), run.get("end_date")
         if isinstance(start, str) and isinstance(end, str) and end < start:
-            ex.append(explain("runs.end_date", None, f"runs[{i}].end_date", end, "dates.end_before_start",
-                              f"ends {end} before it starts {start}; end date dropped"))
+            ex.append(
+                explain(
+                    "runs.end_date",
+                    None,
+                    f"runs[{i}].end_date",
+                    end,
+                    "dates.end_before_start",
+                    f"ends {end} before it starts {start}; end date dropped",
+                )
+            )
             run["end_date"] = None
         weeks = run.get("duration_weeks")
         run_weeks = parse_number(weeks)
         if weeks is not None and not (run_weeks and 0 < run_weeks <= MAX_WEEKS):
-            ex.append(explain("runs.duration_weeks", None, f"runs[{i}].duration_weeks", weeks,
-                              "duration.implausible", f"outside 0-{MAX_WEEKS:g} weeks"))
+            ex.append(
+                explain(
+                    "runs.duration_weeks",
+                    None,
+                    f"runs[{i}].duration_weeks",
+                    weeks,
+                    "duration.implausible",
+                    f"outside 0-{MAX_WEEKS:g} weeks",
+                )
+            )
             run["duration_weeks"] = None
         runs.append(run)
     item["runs"] = runs
@@ -399,15 +514,31 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         code = str(currency).strip().upper() if currency else None
         if value is None or value < 0:
             item["price_amount"] = item["price_currency"] = None
-            ex.append(explain("price_amount", None, "price_amount", amount, "price.rejected",
-                              "negative or not a number; kept in price_raw"))
+            ex.append(
+                explain(
+                    "price_amount",
+                    None,
+                    "price_amount",
+                    amount,
+                    "price.rejected",
+                    "negative or not a number; kept in price_raw",
+                )
+            )
             if raw is None:
                 item["price_raw"] = str(amount) + (f" {currency}" if currency else "")
             return
         if code and not is_currency(code):
             item["price_amount"] = item["price_currency"] = None
-            ex.append(explain("price_currency", None, "price_currency", currency, "price.unknown_currency",
-                              currency_error(code) + "; amount not kept"))
+            ex.append(
+                explain(
+                    "price_currency",
+                    None,
+                    "price_currency",
+                    currency,
+                    "price.unknown_currency",
+                    currency_error(code) + "; amount not kept",
+                )
+            )
             return
         if code is None and value != 0:
             parsed = parse_price(str(raw), item.get("country")) if raw else None
@@ -417,8 +548,9 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
                 ex.append(explain("price_amount", None, "price_amount", amount, "price.no_currency"))
                 return
         item["price_amount"], item["price_currency"] = value, code
-        ex.append(explain("price_amount", value, "price_raw" if raw else "price_amount", raw or amount,
-                          "price.given", code))
+        ex.append(
+            explain("price_amount", value, "price_raw" if raw else "price_amount", raw or amount, "price.given", code)
+        )
         if item.get("is_free") is None and value == 0:
             item["is_free"] = True
     elif raw:
@@ -431,25 +563,45 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         item["price_amount"], item["price_currency"] = price.amount, price.currency
         if price.is_free is not None and item.get("is_free") is None:
             item["is_free"] = price.is_free
-        ex.append(explain("price_amount", price.amount, "price_raw", raw, "price.parsed",
-                          "; ".join(p for p in (price.currency, price.note) if p) or None))
+        ex.append(
+            explain(
+                "price_amount",
+                price.amount,
+                "price_raw",
+                raw,
+                "price.parsed",
+                "; ".join(p for p in (price.currency, price.note) if p) or None,
+            )
+        )
     else:
         return
     value, code = item.get("price_amount"), item.get("price_currency")
     if value is not None and code:
         eur, day = to_eur(value, code)
         if eur is None:
-            ex.append(explain("price_eur", None, "price_currency", code, "price.no_exchange_rate",
-                              f"no {code} rate in the table of {day}"))
+            ex.append(
+                explain(
+                    "price_eur",
+                    None,
+                    "price_currency",
+                    code,
+                    "price.no_exchange_rate",
+                    f"no {code} rate in the table of {day}",
+                )
+            )
             return
         item["price_eur"], item["fx_date"] = eur, day.isoformat()
-        ex.append(explain("price_eur", eur, "price_amount", f"{value:g} {code}", "price.to_eur",
-                          f"exchange-rate table of {day}"))
+        ex.append(
+            explain(
+                "price_eur", eur, "price_amount", f"{value:g} {code}", "price.to_eur", f"exchange-rate table of {day}"
+            )
+        )
     elif value == 0:
         item["price_eur"] = 0.0
 
 
 # ---- learning outcomes ----------------------------------------------------------------------------------------
+
 
 def _outcomes(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     raw = item.get("learning_outcomes") or []
@@ -485,8 +637,12 @@ def _outcomes(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
                 n_dup += 1
                 continue
             seen.add(key)
-            row = {**outcome, "text": part, "lang": lang,
-                   "text_en": (one_line(en_parts[j]) if pair else (en if len(parts) == 1 else None)) or None}
+            row = {
+                **outcome,
+                "text": part,
+                "lang": lang,
+                "text_en": (one_line(en_parts[j]) if pair else (en if len(parts) == 1 else None)) or None,
+            }
             if row["lang"] is None:
                 found, _prob = detect_language(part)
                 if found:
@@ -501,25 +657,41 @@ def _outcomes(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
         if not isinstance(item.get("extras"), dict):
             item["extras"] = {}
         item["extras"]["learning_outcomes_raw"] = rejected
-        ex.append(explain("learning_outcomes", None, "learning_outcomes", rejected[0], "outcomes.rejected",
-                          f"{len(rejected)} text(s) too long to be outcome statements (> {MAX_OUTCOME_CHARS} chars "
-                          f"each, or > {MAX_STATEMENTS} statements); kept as raw in extras.learning_outcomes_raw"))
+        ex.append(
+            explain(
+                "learning_outcomes",
+                None,
+                "learning_outcomes",
+                rejected[0],
+                "outcomes.rejected",
+                f"{len(rejected)} text(s) too long to be outcome statements (> {MAX_OUTCOME_CHARS} chars "
+                f"each, or > {MAX_STATEMENTS} statements); kept as raw in extras.learning_outcomes_raw",
+            )
+        )
     if out and (len(out) != n_in or n_dup or detected):
         note = f"{n_in} given -> {len(out)} statements"
         if n_dup:
             note += f"; {n_dup} duplicates removed"
         if detected:
             note += "; language detected (py3langid): " + ", ".join(f"{k} x{v}" for k, v in detected.items())
-        ex.append(explain("learning_outcomes", len(out), "learning_outcomes", n_in, "outcomes.split_dedup_lang",
-                          note))
+        ex.append(explain("learning_outcomes", len(out), "learning_outcomes", n_in, "outcomes.split_dedup_lang", note))
 
 
 # Order matters: durations before workload, given ECTS before workload (hours from ECTS), workload before the
 # ECTS estimate, prices after country (the 'kr' currency depends on it).
 RULES: tuple[tuple[str, Rule], ...] = (
-    ("languages", _languages), ("country", _country), ("duration", _duration), ("ects", _ects_given),
-    ("workload", _workload), ("ects", _ects_estimate), ("eqf", _eqf), ("participation", _participation),
-    ("assessment", _assessment), ("subjects", _subjects), ("dates", _dates), ("price", _price),
+    ("languages", _languages),
+    ("country", _country),
+    ("duration", _duration),
+    ("ects", _ects_given),
+    ("workload", _workload),
+    ("ects", _ects_estimate),
+    ("eqf", _eqf),
+    ("participation", _participation),
+    ("assessment", _assessment),
+    ("subjects", _subjects),
+    ("dates", _dates),
+    ("price", _price),
     ("outcomes", _outcomes),
 )
 

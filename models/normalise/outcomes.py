@@ -27,9 +27,25 @@ _CUE_PATTERN = (
 _CUE_LOW = re.compile(_CUE_PATTERN)
 # Every cue contains one of these words, so a text containing none of them (lower-cased) has no cue; `in` on a
 # string is a C substring search, far cheaper than running the alternation at every position.
-_CUE_WORDS = ("learn", "lern", "outcome", "objective", "able to", "achieve", "gain", "by the end of", "completion",
-              "after complet", "after taking", "takeaway", "nach dem kurs", "nach abschluss", "objectifs", "ringsm",
-              "kursets m")
+_CUE_WORDS = (
+    "learn",
+    "lern",
+    "outcome",
+    "objective",
+    "able to",
+    "achieve",
+    "gain",
+    "by the end of",
+    "completion",
+    "after complet",
+    "after taking",
+    "takeaway",
+    "nach dem kurs",
+    "nach abschluss",
+    "objectifs",
+    "ringsm",
+    "kursets m",
+)
 _LIST_TAG = re.compile(r"<(?:ul|ol)\b", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+(.+)$")
@@ -109,8 +125,12 @@ def _cue_before(lst: Any) -> bool:
     node = lst
     for _ in range(2):  # a list wrapped in <section>/<div> takes its cue from the wrapper's heading
         parent = node.getparent()
-        if _previous_element(node) is not None or parent is None or parent.tag not in ("section", "div") \
-                or _own_text(parent).strip():
+        if (
+            _previous_element(node) is not None
+            or parent is None
+            or parent.tag not in ("section", "div")
+            or _own_text(parent).strip()
+        ):
             break
         node = parent
     prev = _previous_element(node)
@@ -175,12 +195,43 @@ def extract_outcomes(value: str | None) -> list[str]:
 
 # ---- Statements: one outcome per row, deduplicated, language detected (used by models.normalise.offer) -------
 
-MAX_BLOCK_CHARS = 4000        # one "outcome" longer than this is a pasted description, not a list of statements
+MAX_BLOCK_CHARS = 4000  # one "outcome" longer than this is a pasted description, not a list of statements
 MAX_STATEMENTS = 60
 DETECT_MIN_CHARS = 20
 DETECT_MIN_PROB = 0.8
-DETECT_LANGUAGES = ("en", "da", "de", "fr", "es", "it", "nl", "sv", "no", "fi", "pl", "pt", "cs", "et", "el",
-                    "hu", "ro", "bg", "hr", "sk", "sl", "lt", "lv", "ga", "mt", "is", "tr", "ru", "uk", "ar", "zh")
+DETECT_LANGUAGES = (
+    "en",
+    "da",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "nl",
+    "sv",
+    "no",
+    "fi",
+    "pl",
+    "pt",
+    "cs",
+    "et",
+    "el",
+    "hu",
+    "ro",
+    "bg",
+    "hr",
+    "sk",
+    "sl",
+    "lt",
+    "lv",
+    "ga",
+    "mt",
+    "is",
+    "tr",
+    "ru",
+    "uk",
+    "ar",
+    "zh",
+)
 
 _LINE_BULLET = re.compile(r"^\s*(?:[-*•▪◦·–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _INLINE_BULLET = re.compile(r"\s*(?:[•▪◦·]|\s[–-]\s(?=[A-ZÆØÅÄÖÜ])|(?<=[.;:])\s+\d{1,2}[.)]\s+)\s*")

@@ -22,14 +22,38 @@ import pycountry
 from models.normalise.numbers import parse_number
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
-_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "chf": "CHF", "fr.": "CHF", "zł": "PLN",
-            "kč": "CZK", "ft": "HUF", "lei": "RON", "euro": "EUR", "euros": "EUR", "eur": "EUR", "dollars": "USD",
-            "dollar": "USD", "pounds": "GBP", "£gbp": "GBP", "a$": "AUD", "c$": "CAD", "ca$": "CAD", "au$": "AUD",
-            "₹": "INR"}
+_SYMBOLS = {
+    "$": "USD",
+    "us$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "chf": "CHF",
+    "fr.": "CHF",
+    "zł": "PLN",
+    "kč": "CZK",
+    "ft": "HUF",
+    "lei": "RON",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "dollars": "USD",
+    "dollar": "USD",
+    "pounds": "GBP",
+    "£gbp": "GBP",
+    "a$": "AUD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "au$": "AUD",
+    "₹": "INR",
+}
 _KRONER = {"DK": "DKK", "SE": "SEK", "NO": "NOK", "IS": "ISK", "FO": "DKK", "GL": "DKK"}
-_FREE = re.compile(r"^(?:free|gratis|kostenlos|kostenfrei|gratuit|gratuite|free of charge|no cost|no fee|0|none|"
-                   r"free to enrol|free to join|free course|audit for free|gratis adgang|libre)$|\bfree\b|\bgratis\b"
-                   r"|\bkostenlos\b|\bgratuit", re.IGNORECASE)
+_FREE = re.compile(
+    r"^(?:free|gratis|kostenlos|kostenfrei|gratuit|gratuite|free of charge|no cost|no fee|0|none|"
+    r"free to enrol|free to join|free course|audit for free|gratis adgang|libre)$|\bfree\b|\bgratis\b"
+    r"|\bkostenlos\b|\bgratuit",
+    re.IGNORECASE,
+)
 _PAID = re.compile(r"^(?:paid|fee|fee applies|kostenpflichtig|betalt|payant|charged)$", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"(?P<neg>(?<![\d.,]\s)(?<![\d.,])[-\u2212]\s*)?(?P<pre>[A-Z]{3}(?![A-Za-z])|US\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|kr\.?"
@@ -37,13 +61,33 @@ _AMOUNT = re.compile(
     r"(?P<post>[A-Z]{3}(?![A-Za-z])|[$€£¥₹]|kr\.?|,-\s*kr\.?|euros?\b|dollars?\b|pounds\b|zł|kč|ft\b|lei\b|chf\b)?",
     re.IGNORECASE,
 )
-_PERIOD = re.compile(r"(?:/|per|a|pr\.?|pro|par|each|every)\s*(month|måned|monat|mois|year|år|jahr|an|week|"
-                     r"uge|woche|semaine)\b|\b(monthly|månedlig|monatlich|mensuel|annually|yearly|årlig|jährlich)\b",
-                     re.IGNORECASE)
-_PERIODS = {"month": "month", "måned": "month", "monat": "month", "mois": "month", "monthly": "month",
-            "månedlig": "month", "monatlich": "month", "mensuel": "month", "year": "year", "år": "year",
-            "jahr": "year", "an": "year", "annually": "year", "yearly": "year", "årlig": "year", "jährlich": "year",
-            "week": "week", "uge": "week", "woche": "week", "semaine": "week"}
+_PERIOD = re.compile(
+    r"(?:/|per|a|pr\.?|pro|par|each|every)\s*(month|måned|monat|mois|year|år|jahr|an|week|"
+    r"uge|woche|semaine)\b|\b(monthly|månedlig|monatlich|mensuel|annually|yearly|årlig|jährlich)\b",
+    re.IGNORECASE,
+)
+_PERIODS = {
+    "month": "month",
+    "måned": "month",
+    "monat": "month",
+    "mois": "month",
+    "monthly": "month",
+    "månedlig": "month",
+    "monatlich": "month",
+    "mensuel": "month",
+    "year": "year",
+    "år": "year",
+    "jahr": "year",
+    "an": "year",
+    "annually": "year",
+    "yearly": "year",
+    "årlig": "year",
+    "jährlich": "year",
+    "week": "week",
+    "uge": "week",
+    "woche": "week",
+    "semaine": "week",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +95,7 @@ class Price:
     amount: float | None = None
     currency: str | None = None
     is_free: bool | None = None
-    period: str | None = None      # 'month' for subscriptions ('$49/month'); None for a one-off price
+    period: str | None = None  # 'month' for subscriptions ('$49/month'); None for a one-off price
     note: str | None = None
     error: str | None = None
 
@@ -71,10 +115,21 @@ def fx_table() -> tuple[date, dict[str, float]]:
 
 # ISO 4217 codes that are no money a course is paid in: 'XXX' means "no currency", 'XTS' is for testing, the rest
 # are precious metals, IMF/EU units of account and bond-market units. A price in one of them is a placeholder.
-NOT_MONEY = {"XXX": "no currency (ISO 4217 placeholder)", "XTS": "the ISO 4217 testing code",
-             "XAU": "gold", "XAG": "silver", "XPT": "platinum", "XPD": "palladium", "XDR": "IMF special drawing rights",
-             "XSU": "the SUCRE unit of account", "XUA": "the ADB unit of account", "XBA": "a bond-market unit",
-             "XBB": "a bond-market unit", "XBC": "a bond-market unit", "XBD": "a bond-market unit"}
+NOT_MONEY = {
+    "XXX": "no currency (ISO 4217 placeholder)",
+    "XTS": "the ISO 4217 testing code",
+    "XAU": "gold",
+    "XAG": "silver",
+    "XPT": "platinum",
+    "XPD": "palladium",
+    "XDR": "IMF special drawing rights",
+    "XSU": "the SUCRE unit of account",
+    "XUA": "the ADB unit of account",
+    "XBA": "a bond-market unit",
+    "XBB": "a bond-market unit",
+    "XBC": "a bond-market unit",
+    "XBD": "a bond-market unit",
+}
 
 
 @cache

@@ -21,8 +21,9 @@ class Hit:
     groups: tuple[str | None, ...]
 
 
-def search_near(rx: re.Pattern[str], text: str, hints: tuple[str, ...], before: int = 80,
-                after: int = 80, low: str | None = None) -> Hit | None:
+def search_near(
+    rx: re.Pattern[str], text: str, hints: tuple[str, ...], before: int = 80, after: int = 80, low: str | None = None
+) -> Hit | None:
     """The first match of `rx` in a window around any (lower-case) `hints` occurrence; None without a hit.
 
     `low` is `text.lower()` when the caller has it already (lowering non-ASCII text is not free).

@@ -35,8 +35,14 @@ def _matcher() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for code, _, words in _rows():
         alts = [re.escape(w[:-1]) + r"[\w-]*" if w.endswith("*") else re.escape(w) for w in words if w]
-        out.append((code, re.compile(r"(?<![\w-])(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?![\w])",
-                                     re.IGNORECASE)))
+        out.append(
+            (
+                code,
+                re.compile(
+                    r"(?<![\w-])(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE
+                ),
+            )
+        )
     return out
 
 

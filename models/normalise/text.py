@@ -15,8 +15,11 @@ import re
 _TAG_HINT = re.compile(r"<[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")
 _DROP = re.compile(r"<(script|style|noscript|iframe|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[|\]\]>|<![^>]*>|<\?[^>]*>", re.DOTALL)
-_BLOCK = re.compile(r"</?(?:p|div|li|br|ul|ol|h[1-6]|tr|section|article|header|footer|table|blockquote|dd|dt|dl"
-                    r"|pre|hr)\b[^>]*>", re.IGNORECASE)
+_BLOCK = re.compile(
+    r"</?(?:p|div|li|br|ul|ol|h[1-6]|tr|section|article|header|footer|table|blockquote|dd|dt|dl"
+    r"|pre|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<[a-zA-Z][^<>]*$")
 _BLANKS = re.compile(r"\n\s*\n+")
 

@@ -20,10 +20,10 @@ Per = Literal["total", "week", "day", "month"]
 
 WEEKS_PER_MONTH = 52 / 12
 WEEKS_PER_YEAR = 52.0
-MAX_HOURS_PER_WEEK = 80.0      # more than a full-time job plus overtime is a typo or a total
+MAX_HOURS_PER_WEEK = 80.0  # more than a full-time job plus overtime is a typo or a total
 MAX_HOURS_PER_DAY = 16.0
-MAX_TOTAL_HOURS = 7200.0       # 240 ECTS x 30 h: a whole master's degree
-MAX_WEEKS = 260.0              # five years
+MAX_TOTAL_HOURS = 7200.0  # 240 ECTS x 30 h: a whole master's degree
+MAX_WEEKS = 260.0  # five years
 
 _HOURS = r"(?:hours?|hrs?\.?|hr\.?|h|timer|time|t|std\.?|stunden?|heures?|horas?|ore|uur)"
 _MINUTES = r"(?:minutes?|mins?\.?|minutter|minuten|min\.?)"
@@ -82,8 +82,8 @@ class Span:
 
     weeks_lo: float | None = None
     weeks_hi: float | None = None
-    unit: str | None = None        # the unit as stated: week, day, month, year
-    lo: float | None = None        # the value in that unit
+    unit: str | None = None  # the unit as stated: week, day, month, year
+    lo: float | None = None  # the value in that unit
     hi: float | None = None
     self_paced: bool = False
     error: str | None = None
@@ -134,8 +134,12 @@ def parse_effort(text: str | None) -> Effort:
 
 
 def _checked_effort(lo: float, hi: float, per: Per, self_paced: bool = False) -> Effort:
-    limit = {"week": MAX_HOURS_PER_WEEK, "day": MAX_HOURS_PER_DAY, "month": MAX_HOURS_PER_WEEK * WEEKS_PER_MONTH,
-             "total": MAX_TOTAL_HOURS}[per]
+    limit = {
+        "week": MAX_HOURS_PER_WEEK,
+        "day": MAX_HOURS_PER_DAY,
+        "month": MAX_HOURS_PER_WEEK * WEEKS_PER_MONTH,
+        "total": MAX_TOTAL_HOURS,
+    }[per]
     where = "" if per == "total" else f" per {per}"
     if lo <= 0:
         return Effort(error=f"{lo:g} hours{where} is not a workload")
@@ -161,8 +165,13 @@ def parse_duration(text: str | None) -> Span:
         return Span(error="empty")
     iso = parse_iso8601(text)
     if iso is not None:
-        weeks = (iso.get("Y", 0) * WEEKS_PER_YEAR + iso.get("M", 0) * WEEKS_PER_MONTH + iso.get("W", 0)
-                 + iso.get("D", 0) / 7 + (iso.get("H", 0) + iso.get("MI", 0) / 60) / (24 * 7))
+        weeks = (
+            iso.get("Y", 0) * WEEKS_PER_YEAR
+            + iso.get("M", 0) * WEEKS_PER_MONTH
+            + iso.get("W", 0)
+            + iso.get("D", 0) / 7
+            + (iso.get("H", 0) + iso.get("MI", 0) / 60) / (24 * 7)
+        )
         unit = "month" if set(iso) == {"M"} else "day" if set(iso) == {"D"} else "week"
         value = iso.get("M") if unit == "month" else iso.get("D") if unit == "day" else weeks
         return _checked_span(weeks, weeks, unit, value, value)
@@ -172,14 +181,22 @@ def parse_duration(text: str | None) -> Span:
             return Span(self_paced=True, error="self-paced: no duration stated")
         return Span(error="no weeks, days, months or years found")
     raw_unit = m["unit"].lower()
-    unit = ("week" if _WEEK_RE.match(raw_unit) else "day" if _DAY_RE.match(raw_unit)
-            else "month" if _MONTH_RE.match(raw_unit) else "year")
+    unit = (
+        "week"
+        if _WEEK_RE.match(raw_unit)
+        else "day"
+        if _DAY_RE.match(raw_unit)
+        else "month"
+        if _MONTH_RE.match(raw_unit)
+        else "year"
+    )
     lo, hi = _ordered(to_float(m["lo"]), to_float(m["hi"]) if m["hi"] else None)
     return _checked_span(_weeks(lo, unit), _weeks(hi, unit), unit, lo, hi, bool(SELF_PACED.search(text)))
 
 
-def _checked_span(wlo: float, whi: float, unit: str, lo: float | None, hi: float | None,
-                  self_paced: bool = False) -> Span:
+def _checked_span(
+    wlo: float, whi: float, unit: str, lo: float | None, hi: float | None, self_paced: bool = False
+) -> Span:
     if wlo <= 0:
         return Span(error=f"a duration of {lo:g} {unit}s is not a duration")
     if whi > MAX_WEEKS:
@@ -208,18 +225,38 @@ def notional_hours(effort: Effort, span: Span | None) -> Hours:
     if effort.per == "total":
         return Hours(_r(effort.lo), _r(effort.hi), "workload.total_hours", f"{effort.lo:g}-{effort.hi:g} h in total")
     if span is None or span.weeks_lo is None or span.weeks_hi is None:
-        return Hours(None, None, "workload.per_period_without_duration",
-                     f"{effort.lo:g}-{effort.hi:g} h per {effort.per}, but no duration to multiply by")
+        return Hours(
+            None,
+            None,
+            "workload.per_period_without_duration",
+            f"{effort.lo:g}-{effort.hi:g} h per {effort.per}, but no duration to multiply by",
+        )
     if effort.per == "week":
         lo, hi = effort.lo * span.weeks_lo, effort.hi * span.weeks_hi
-        return Hours(_r(lo), _r(hi), "workload.hours_per_week_x_weeks",
-                     f"{effort.lo:g}-{effort.hi:g} h/week x {span.weeks_lo:g}-{span.weeks_hi:g} weeks")
+        return Hours(
+            _r(lo),
+            _r(hi),
+            "workload.hours_per_week_x_weeks",
+            f"{effort.lo:g}-{effort.hi:g} h/week x {span.weeks_lo:g}-{span.weeks_hi:g} weeks",
+        )
     if effort.per == "day":
         if span.unit != "day" or span.lo is None or span.hi is None:
-            return Hours(None, None, "workload.per_period_without_duration",
-                         f"{effort.lo:g}-{effort.hi:g} h per day, but the duration is not given in days")
-        return Hours(_r(effort.lo * span.lo), _r(effort.hi * span.hi), "workload.hours_per_day_x_days",
-                     f"{effort.lo:g}-{effort.hi:g} h/day x {span.lo:g}-{span.hi:g} days")
+            return Hours(
+                None,
+                None,
+                "workload.per_period_without_duration",
+                f"{effort.lo:g}-{effort.hi:g} h per day, but the duration is not given in days",
+            )
+        return Hours(
+            _r(effort.lo * span.lo),
+            _r(effort.hi * span.hi),
+            "workload.hours_per_day_x_days",
+            f"{effort.lo:g}-{effort.hi:g} h/day x {span.lo:g}-{span.hi:g} days",
+        )
     months_lo, months_hi = span.weeks_lo / WEEKS_PER_MONTH, span.weeks_hi / WEEKS_PER_MONTH
-    return Hours(_r(effort.lo * months_lo), _r(effort.hi * months_hi), "workload.hours_per_month_x_months",
-                 f"{effort.lo:g}-{effort.hi:g} h/month x {months_lo:.3g}-{months_hi:.3g} months")
+    return Hours(
+        _r(effort.lo * months_lo),
+        _r(effort.hi * months_hi),
+        "workload.hours_per_month_x_months",
+        f"{effort.lo:g}-{effort.hi:g} h/month x {months_lo:.3g}-{months_hi:.3g} months",
+    )

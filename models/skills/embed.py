@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-MAX_SEQ_LENGTH = 128   # word pieces; longer outcomes are split into phrases before they get here
+MAX_SEQ_LENGTH = 128  # word pieces; longer outcomes are split into phrases before they get here
 
 
 def default_model_path() -> Path:
@@ -71,7 +71,7 @@ class Encoder:
             torch.set_num_threads(max(1, os.cpu_count() or 1))
             model = SentenceTransformer(str(self.path), device="cpu")
             model.max_seq_length = MAX_SEQ_LENGTH
-            model.float()   # CPU kernels (and int8 quantisation) want float32 weights
+            model.float()  # CPU kernels (and int8 quantisation) want float32 weights
             if self.quantize:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
             model.eval()
@@ -92,6 +92,11 @@ class Encoder:
         import torch
 
         with torch.inference_mode():
-            emb = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=False)
+            emb = self.model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(emb, dtype=np.float32)

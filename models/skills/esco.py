@@ -57,7 +57,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 # highest compression ratio 6.9:1; a zip bomb (1 GB of zeros in 1 MB) is refused instead of filling memory.
 MAX_MEMBER_BYTES = 128 * 1024 * 1024
 MAX_RATIO = 100
-RATIO_FROM_BYTES = 1024 * 1024          # tiny members may compress better; they cannot hurt
+RATIO_FROM_BYTES = 1024 * 1024  # tiny members may compress better; they cannot hurt
 # csv's default field limit (131,072 characters) is kept: the longest field in the files read is 2,922 characters,
 # so a longer one means a broken file (typically an unbalanced quote), refused with its line number. Lines are read
 # at most MAX_LINE_CHARS at a time (the longest real line has 1,761), so one endless line never sits in memory.
@@ -85,9 +85,9 @@ class EscoRelease:
 
     version: str
     skills: list[Skill]
-    groups: list[dict[str, Any]]                # uri, label, code, level
-    broader: list[tuple[str, str]]              # (narrower uri, broader uri)
-    collections: dict[str, list[str]]           # collection name -> skill uris
+    groups: list[dict[str, Any]]  # uri, label, code, level
+    broader: list[tuple[str, str]]  # (narrower uri, broader uri)
+    collections: dict[str, list[str]]  # collection name -> skill uris
     source: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -124,7 +124,7 @@ class _Members:
     """The CSV files of a release, wherever they sit: zips, folders, or zips inside a folder."""
 
     def __init__(self, paths: Iterable[Path]) -> None:
-        self.files: dict[str, tuple[Path, str | None]] = {}   # key -> (zip or file, member name)
+        self.files: dict[str, tuple[Path, str | None]] = {}  # key -> (zip or file, member name)
         self.langs: set[str] = set()
         self.names: list[str] = []
         for path in paths:
@@ -143,14 +143,16 @@ class _Members:
         self.names.append(path.name)
         if path.suffix.lower() == ".csv":
             if path.stat().st_size > MAX_MEMBER_BYTES:
-                raise EscoError(f"{path}: {path.stat().st_size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit "
-                                "for one ESCO CSV file")
+                raise EscoError(
+                    f"{path}: {path.stat().st_size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit "
+                    "for one ESCO CSV file"
+                )
             self._register(path.name, path, None)
             return
         try:
             with zipfile.ZipFile(path) as zf:
                 infos = [info for info in zf.infolist() if not info.is_dir()]
-                for info in infos:            # before testzip(), which inflates every member
+                for info in infos:  # before testzip(), which inflates every member
                     _check_size(path, info)
                 bad = zf.testzip()
                 if bad is not None:
@@ -211,7 +213,7 @@ class _Members:
             records = self._records(key, text)
             header = next(records, [])
             for record in records:
-                if record:                       # a blank line, as csv.DictReader skips it
+                if record:  # a blank line, as csv.DictReader skips it
                     yield dict(zip(header, record, strict=False))
 
 
@@ -219,12 +221,16 @@ def _check_size(path: Path, info: zipfile.ZipInfo) -> None:
     """Refuse a member that would inflate beyond MAX_MEMBER_BYTES, or far beyond what CSV text compresses to."""
     name = Path(info.filename).name
     if info.file_size > MAX_MEMBER_BYTES:
-        raise EscoError(f"{path}: member {name} would inflate to {info.file_size:,} bytes, over the "
-                        f"{MAX_MEMBER_BYTES:,}-byte limit for one ESCO CSV file; not an ESCO download")
+        raise EscoError(
+            f"{path}: member {name} would inflate to {info.file_size:,} bytes, over the "
+            f"{MAX_MEMBER_BYTES:,}-byte limit for one ESCO CSV file; not an ESCO download"
+        )
     ratio = info.file_size / max(1, info.compress_size)
     if info.file_size >= RATIO_FROM_BYTES and ratio > MAX_RATIO:
-        raise EscoError(f"{path}: member {name} is compressed {ratio:,.0f}:1 (ESCO CSV files stay under "
-                        f"{MAX_RATIO}:1); refused as a likely zip bomb")
+        raise EscoError(
+            f"{path}: member {name} is compressed {ratio:,.0f}:1 (ESCO CSV files stay under "
+            f"{MAX_RATIO}:1); refused as a likely zip bomb"
+        )
 
 
 def _bounded_lines(text: IO[str], name: str) -> Iterator[str]:
@@ -233,8 +239,9 @@ def _bounded_lines(text: IO[str], name: str) -> Iterator[str]:
     while line := text.readline(MAX_LINE_CHARS + 1):
         n += 1
         if len(line) > MAX_LINE_CHARS:
-            raise EscoError(f"{name} line {n}: longer than {MAX_LINE_CHARS:,} characters; "
-                            "is this an ESCO CSV download?")
+            raise EscoError(
+                f"{name} line {n}: longer than {MAX_LINE_CHARS:,} characters; is this an ESCO CSV download?"
+            )
         yield line
 
 
@@ -266,15 +273,19 @@ def _check_members(members: _Members) -> None:
     if missing:
         if members.langs and not members.has("skills"):
             raise EscoError(f"only the English ESCO release is supported; found languages {sorted(members.langs)}")
-        raise EscoError(f"incomplete ESCO release: missing {', '.join(k + '_en.csv' for k in missing)} "
-                        f"in {', '.join(members.names)}")
+        raise EscoError(
+            f"incomplete ESCO release: missing {', '.join(k + '_en.csv' for k in missing)} "
+            f"in {', '.join(members.names)}"
+        )
     for key, columns in REQUIRED_COLUMNS.items():
         if members.has(key):
             header = members.header(key)
             absent = [c for c in columns if c not in header]
             if absent:
-                raise EscoError(f"{members.name(key)} lacks column{'s' if len(absent) > 1 else ''} "
-                                f"{', '.join(absent)}; is this an ESCO CSV download?")
+                raise EscoError(
+                    f"{members.name(key)} lacks column{'s' if len(absent) > 1 else ''} "
+                    f"{', '.join(absent)}; is this an ESCO CSV download?"
+                )
 
 
 def _read_skills(members: _Members) -> list[Skill]:
@@ -289,8 +300,16 @@ def _read_skills(members: _Members) -> list[Skill]:
             continue
         seen.add(uri)
         alts = [a for a in _split_labels(row.get("altLabels")) if a != label]
-        skills.append(Skill(uri, label, alts, (row.get("skillType") or "").strip(),
-                            (row.get("reuseLevel") or "").strip(), (row.get("description") or "").strip()))
+        skills.append(
+            Skill(
+                uri,
+                label,
+                alts,
+                (row.get("skillType") or "").strip(),
+                (row.get("reuseLevel") or "").strip(),
+                (row.get("description") or "").strip(),
+            )
+        )
     if not skills:
         raise EscoError("skills_en.csv holds no skills; the download is empty or truncated")
     return skills
@@ -302,16 +321,27 @@ def _read_groups(members: _Members, broader: set[tuple[str, str]]) -> dict[str, 
     for row in members.rows("skillgroups"):
         uri = (row.get("conceptUri") or "").strip()
         if uri:
-            groups[uri] = {"uri": uri, "label": (row.get("preferredLabel") or "").strip(),
-                           "code": (row.get("code") or "").strip() or None, "level": None}
+            groups[uri] = {
+                "uri": uri,
+                "label": (row.get("preferredLabel") or "").strip(),
+                "code": (row.get("code") or "").strip() or None,
+                "level": None,
+            }
     for row in members.rows("skillshierarchy"):
         parent = None
         for level in range(4):
             uri = (row.get(f"Level {level} URI") or "").strip()
             if not uri:
                 break
-            g = groups.setdefault(uri, {"uri": uri, "label": (row.get(f"Level {level} preferred term") or "").strip(),
-                                        "code": None, "level": None})
+            g = groups.setdefault(
+                uri,
+                {
+                    "uri": uri,
+                    "label": (row.get(f"Level {level} preferred term") or "").strip(),
+                    "code": None,
+                    "level": None,
+                },
+            )
             g["level"] = level
             g["code"] = g["code"] or (row.get(f"Level {level} code") or "").strip() or None
             if parent:
@@ -339,8 +369,10 @@ def _read_collections(members: _Members, broader: set[tuple[str, str]]) -> dict[
 def _read_pillar_broader(members: _Members, broader: set[tuple[str, str]]) -> list[str]:
     """The skill pillar's broader relations into `broader`; a warning when the file is absent (v1.1's main zip)."""
     if not members.has("broaderrelationsskillpillar"):
-        return ["no broaderRelationsSkillPillar.csv (ESCO v1.1 ships it in the relations zip): "
-                "broader relations come from the hierarchy and collection files only"]
+        return [
+            "no broaderRelationsSkillPillar.csv (ESCO v1.1 ships it in the relations zip): "
+            "broader relations come from the hierarchy and collection files only"
+        ]
     for row in members.rows("broaderrelationsskillpillar"):
         a, b = (row.get("conceptUri") or "").strip(), (row.get("broaderUri") or "").strip()
         if a and b:
@@ -365,9 +397,13 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
     warnings = _read_pillar_broader(members, broader)
     known = {s.uri for s in skills} | set(groups)
     return EscoRelease(
-        version=version, skills=skills, groups=sorted(groups.values(), key=lambda g: g["uri"]),
-        broader=sorted(p for p in broader if p[0] in known and p[1] in known), collections=collections,
-        source=", ".join(members.names), warnings=warnings,
+        version=version,
+        skills=skills,
+        groups=sorted(groups.values(), key=lambda g: g["uri"]),
+        broader=sorted(p for p in broader if p[0] in known and p[1] in known),
+        collections=collections,
+        source=", ".join(members.names),
+        warnings=warnings,
     )
 
 
@@ -375,10 +411,15 @@ def read_release(paths: Iterable[str | Path], version: str | None = None) -> Esc
 def save_extract(release: EscoRelease, path: Path) -> Path:
     """Write the release as one gzip JSON file, atomically: a failed write never replaces a good one."""
     payload = {
-        "format": EXTRACT_FORMAT, "version": release.version, "source": release.source,
-        "fingerprint": release.fingerprint, "attribution": ATTRIBUTION,
+        "format": EXTRACT_FORMAT,
+        "version": release.version,
+        "source": release.source,
+        "fingerprint": release.fingerprint,
+        "attribution": ATTRIBUTION,
         "skills": [[s.uri, s.label, s.alt_labels, s.skill_type, s.reuse_level, s.description] for s in release.skills],
-        "groups": release.groups, "broader": release.broader, "collections": release.collections,
+        "groups": release.groups,
+        "broader": release.broader,
+        "collections": release.collections,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -397,8 +438,11 @@ def load_extract(path: Path) -> EscoRelease:
     if payload.get("format") != EXTRACT_FORMAT:
         raise EscoError(f"{path}: extract format {payload.get('format')} is not {EXTRACT_FORMAT}; import again")
     release = EscoRelease(
-        version=payload["version"], skills=[Skill(*row) for row in payload["skills"]], groups=payload["groups"],
-        broader=[tuple(p) for p in payload["broader"]], collections=payload["collections"],
+        version=payload["version"],
+        skills=[Skill(*row) for row in payload["skills"]],
+        groups=payload["groups"],
+        broader=[tuple(p) for p in payload["broader"]],
+        collections=payload["collections"],
         source=payload.get("source", ""),
     )
     if payload.get("fingerprint") and payload["fingerprint"] != release.fingerprint:
@@ -410,7 +454,9 @@ def subset(release: EscoRelease, uris: Iterable[str]) -> EscoRelease:
     """A smaller release with only these skills (tests build indexes on a few hundred skills)."""
     keep = set(uris)
     return EscoRelease(
-        version=release.version, skills=[s for s in release.skills if s.uri in keep], groups=release.groups,
+        version=release.version,
+        skills=[s for s in release.skills if s.uri in keep],
+        groups=release.groups,
         broader=[p for p in release.broader if p[0] in keep or p[0].startswith("http://data.europa.eu/esco/isced")],
         collections={k: [u for u in v if u in keep] for k, v in release.collections.items()},
         source=release.source + " (subset)",
@@ -445,8 +491,9 @@ def load_active() -> EscoRelease:
     return _ACTIVE[key]
 
 
-def import_release(paths: Iterable[str | Path], version: str | None = None,
-                   before_switch: Callable[[EscoRelease], None] | None = None) -> EscoRelease:
+def import_release(
+    paths: Iterable[str | Path], version: str | None = None, before_switch: Callable[[EscoRelease], None] | None = None
+) -> EscoRelease:
     """Read an official download and make it the active release, switching only as the very last step.
 
     The extract is written beside the active one first, then `before_switch` runs (the CLI loads the warehouse in
@@ -469,6 +516,6 @@ def import_release(paths: Iterable[str | Path], version: str | None = None,
             raise EscoError(f"cannot replace {target}: {exc.strerror or exc}") from None
     finally:
         pending.unlink(missing_ok=True)
-        pending.with_name(pending.name + ".tmp").unlink(missing_ok=True)     # save_extract's, if it failed
+        pending.with_name(pending.name + ".tmp").unlink(missing_ok=True)  # save_extract's, if it failed
     _ACTIVE.clear()
     return release

@@ -24,8 +24,8 @@ class BenchmarkError(ValueError):
 @dataclass
 class BenchSentence:
     sentence: str
-    gold: set[str]          # skill URIs in the loaded release
-    unknown: set[str]       # gold labels the loaded release does not have (still count as misses)
+    gold: set[str]  # skill URIs in the loaded release
+    unknown: set[str]  # gold labels the loaded release does not have (still count as misses)
 
 
 def read_annotations(path: Path, release: EscoRelease) -> list[BenchSentence]:
@@ -80,8 +80,9 @@ def metrics(ranked: Sequence[Sequence[str]], items: Sequence[BenchSentence]) -> 
     return {"sentences": len(items), "rp@5": round(rp5 / n, 4), "rp@10": round(rp10 / n, 4), "mrr": round(mrr / n, 4)}
 
 
-def evaluate_dir(directory: Path, release: EscoRelease,
-                 rank: Callable[[list[str]], list[list[str]]]) -> list[dict[str, object]]:
+def evaluate_dir(
+    directory: Path, release: EscoRelease, rank: Callable[[list[str]], list[list[str]]]
+) -> list[dict[str, object]]:
     """Every `*_annotations.csv` in the folder, ranked by `rank(sentences) -> URI lists, best first`."""
     files = sorted(directory.glob("*_annotations.csv"))
     if not files:
@@ -91,6 +92,12 @@ def evaluate_dir(directory: Path, release: EscoRelease,
         items = read_annotations(path, release)
         ranked = rank([i.sentence for i in items]) if items else []
         unknown = sorted(set().union(*(i.unknown for i in items))) if items else []
-        results.append({"file": path.name, **metrics(ranked, items), "esco_version": release.version,
-                        "gold_labels_not_in_esco": len(unknown)})
+        results.append(
+            {
+                "file": path.name,
+                **metrics(ranked, items),
+                "esco_version": release.version,
+                "gold_labels_not_in_esco": len(unknown),
+            }
+        )
     return results

@@ -25,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extract: error: {exc}", file=sys.stderr)
         return 2
     if release.version != BUILTIN_VERSION:
-        print(f"extract: error: the built-in extract is {BUILTIN_VERSION}, this download is {release.version}",
-              file=sys.stderr)
+        print(
+            f"extract: error: the built-in extract is {BUILTIN_VERSION}, this download is {release.version}",
+            file=sys.stderr,
+        )
         return 2
     save_extract(release, BUILTIN_EXTRACT)
     (BUILTIN_EXTRACT.parent / "ATTRIBUTION.md").write_text(
@@ -36,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         "Built with `python -m models.skills.extract PATH`. The European Commission does not endorse this project.\n",
         encoding="utf-8",
     )
-    print(f"{BUILTIN_EXTRACT}: {len(release.skills)} skills, {len(release.groups)} groups, "
-          f"{len(release.broader)} broader relations, {BUILTIN_EXTRACT.stat().st_size / 1e6:.1f} MB")
+    print(
+        f"{BUILTIN_EXTRACT}: {len(release.skills)} skills, {len(release.groups)} groups, "
+        f"{len(release.broader)} broader relations, {BUILTIN_EXTRACT.stat().st_size / 1e6:.1f} MB"
+    )
     for w in release.warnings:
         print(f"warning: {w}")
     return 0

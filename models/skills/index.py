@@ -51,10 +51,10 @@ class SkillIndex:
     esco_fingerprint: str
     model_id: str
     uris: list[str]
-    labels: list[str]                 # preferred label per skill
-    emb: np.ndarray                   # (n_labels, dim) float32, rows grouped by skill, preferred label first
-    starts: np.ndarray                # first row of each skill in `emb`
-    label_count: np.ndarray           # rows per skill
+    labels: list[str]  # preferred label per skill
+    emb: np.ndarray  # (n_labels, dim) float32, rows grouped by skill, preferred label first
+    starts: np.ndarray  # first row of each skill in `emb`
+    label_count: np.ndarray  # rows per skill
     lexicon: dict[str, list[int]] = field(default_factory=dict)
 
     @property
@@ -62,8 +62,14 @@ class SkillIndex:
         return np.repeat(np.arange(len(self.uris)), self.label_count)
 
     def meta(self) -> dict[str, object]:
-        return {"format": INDEX_FORMAT, "esco_version": self.esco_version, "esco_fingerprint": self.esco_fingerprint,
-                "model_id": self.model_id, "skills": len(self.uris), "label_rows": int(self.emb.shape[0])}
+        return {
+            "format": INDEX_FORMAT,
+            "esco_version": self.esco_version,
+            "esco_fingerprint": self.esco_fingerprint,
+            "model_id": self.model_id,
+            "skills": len(self.uris),
+            "label_rows": int(self.emb.shape[0]),
+        }
 
 
 def label_rows(release: EscoRelease) -> tuple[list[str], np.ndarray]:
@@ -94,14 +100,25 @@ def build(release: EscoRelease, encoder: Encoder, progress: Progress | None = No
     chunks = []
     step = 8192
     for start in range(0, len(texts), step):
-        chunks.append(encoder.encode(texts[start:start + step]))
+        chunks.append(encoder.encode(texts[start : start + step]))
         if progress:
-            progress(f"embedded {min(start + step, len(texts))}/{len(texts)} ESCO labels "
-                     f"{eta(min(start + step, len(texts)), len(texts), time.monotonic() - t0)}")
+            progress(
+                f"embedded {min(start + step, len(texts))}/{len(texts)} ESCO labels "
+                f"{eta(min(start + step, len(texts)), len(texts), time.monotonic() - t0)}"
+            )
     emb = np.concatenate(chunks) if chunks else np.zeros((0, 384), np.float32)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    return SkillIndex(release.version, release.fingerprint, encoder.model_id, [s.uri for s in release.skills],
-                      [s.label for s in release.skills], emb, starts, counts, build_lexicon(release))
+    return SkillIndex(
+        release.version,
+        release.fingerprint,
+        encoder.model_id,
+        [s.uri for s in release.skills],
+        [s.label for s in release.skills],
+        emb,
+        starts,
+        counts,
+        build_lexicon(release),
+    )
 
 
 def cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
@@ -112,9 +129,13 @@ def cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None)
 def save(index: SkillIndex, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-    np.savez(tmp, emb=index.emb.astype(np.float16), counts=index.label_count,
-             meta=np.array(json.dumps(index.meta())),
-             lexicon=np.frombuffer(json.dumps(index.lexicon).encode(), dtype=np.uint8))
+    np.savez(
+        tmp,
+        emb=index.emb.astype(np.float16),
+        counts=index.label_count,
+        meta=np.array(json.dumps(index.meta())),
+        lexicon=np.frombuffer(json.dumps(index.lexicon).encode(), dtype=np.uint8),
+    )
     os.replace(tmp, path)
 
 
@@ -126,12 +147,15 @@ def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
             if meta.get("format") != INDEX_FORMAT:
                 raise IndexCacheError(f"{path.name}: index format {meta.get('format')}, expected {INDEX_FORMAT}")
             if meta.get("model_id") != model_id:
-                raise IndexCacheError(f"{path.name} was built with model {meta.get('model_id')}, "
-                                      f"this run uses {model_id}")
+                raise IndexCacheError(
+                    f"{path.name} was built with model {meta.get('model_id')}, this run uses {model_id}"
+                )
             if (meta.get("esco_version"), meta.get("esco_fingerprint")) != (release.version, release.fingerprint):
-                raise IndexCacheError(f"{path.name} was built for ESCO {meta.get('esco_version')} "
-                                      f"({meta.get('esco_fingerprint')}), the loaded release is {release.version} "
-                                      f"({release.fingerprint})")
+                raise IndexCacheError(
+                    f"{path.name} was built for ESCO {meta.get('esco_version')} "
+                    f"({meta.get('esco_fingerprint')}), the loaded release is {release.version} "
+                    f"({release.fingerprint})"
+                )
             emb = z["emb"].astype(np.float32)
             counts = z["counts"]
             lexicon = json.loads(z["lexicon"].tobytes()) if "lexicon" in z.files else build_lexicon(release)
@@ -140,8 +164,17 @@ def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
     if len(counts) != len(release.skills) or int(counts.sum()) != emb.shape[0]:
         raise IndexCacheError(f"{path.name}: {len(counts)} skills / {emb.shape[0]} rows do not match the release")
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    return SkillIndex(release.version, release.fingerprint, model_id, [s.uri for s in release.skills],
-                      [s.label for s in release.skills], emb, starts, counts, lexicon)
+    return SkillIndex(
+        release.version,
+        release.fingerprint,
+        model_id,
+        [s.uri for s in release.skills],
+        [s.label for s in release.skills],
+        emb,
+        starts,
+        counts,
+        lexicon,
+    )
 
 
 def shared_cache_dir() -> Path | None:
@@ -157,8 +190,9 @@ def shared_cache_dir() -> Path | None:
     return Path(base) / "mcatlas" / "skills"
 
 
-def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None,
-              progress: Progress | None = log.info) -> SkillIndex:
+def get_index(
+    release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: Progress | None = log.info
+) -> SkillIndex:
     """The cached index for this model and release, built (minutes on two cores) when missing or stale; `progress`
     receives a line per step of a build (the Dagster asset passes its context's logger).
 
@@ -175,8 +209,10 @@ def get_index(release: EscoRelease, encoder: Encoder, root: Path | None = None,
             except IndexCacheError as exc:
                 log.warning("ignoring stale skill index: %s; rebuilding", exc)
     if progress:
-        progress(f"building the skill index for ESCO {release.version} with {encoder.model_id} ({path}); "
-                 "minutes on two cores, once per model and release")
+        progress(
+            f"building the skill index for ESCO {release.version} with {encoder.model_id} ({path}); "
+            "minutes on two cores, once per model and release"
+        )
     index = build(release, encoder, progress=progress)
     save(index, path)
     if shared:

@@ -31,16 +31,18 @@ W_SENTENCE, W_PHRASE, W_LEXICAL = 0.3, 0.7, 0.2
 MAX_PHRASE_WORDS = 4
 MAX_LEXICAL_WORDS = 6
 CANDIDATES = 500
-CHUNK_WORDS = 60              # a longer outcome is cut into sentences / windows of this many words
-MAX_CHARS = 20_000            # beyond this an "outcome" is a document, not an outcome
+CHUNK_WORDS = 60  # a longer outcome is cut into sentences / windows of this many words
+MAX_CHARS = 20_000  # beyond this an "outcome" is a document, not an outcome
 # Matches scoring at least this are `accepted`: the threshold that maximises F1 of the top-10 predictions against
 # the skillbench validation gold sets (bench/results/skills_quality.json, docs/skills.md).
 ACCEPT_THRESHOLD = 0.65
-STOPWORDS = frozenset("""a an and are as at be been being but by can could do does for from has have how i if in
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could do does for from has have how i if in
 into is it its may more most must not of on or our such than that the their them then there these they this
 those to too us was we were what when where which while who will with within without would you your
 e.g i.e etc ability able using use used work working experience knowledge understanding skills skill strong good
-""".split())
+""".split()
+)
 
 
 class OutcomeError(ValueError):
@@ -84,15 +86,21 @@ def chunks(text: str) -> list[str]:
     for sentence in re.split(r"(?<=[.!?;])\s+|\s+[•·▪]\s*|\n", text):
         words = sentence.split()
         for start in range(0, len(words), CHUNK_WORDS):
-            piece = " ".join(words[start:start + CHUNK_WORDS])
+            piece = " ".join(words[start : start + CHUNK_WORDS])
             if WORD_RE.search(piece):
                 out.append(piece)
     return out or [text]
 
 
 class Matcher:
-    def __init__(self, index: SkillIndex, encoder: Encoder, candidates: int = CANDIDATES,
-                 phrases: bool = True, lexical: bool = True) -> None:
+    def __init__(
+        self,
+        index: SkillIndex,
+        encoder: Encoder,
+        candidates: int = CANDIDATES,
+        phrases: bool = True,
+        lexical: bool = True,
+    ) -> None:
         if index.model_id != encoder.model_id:
             raise ValueError(f"index built with {index.model_id}, encoder is {encoder.model_id}")
         self.index, self.encoder = index, encoder
@@ -117,9 +125,15 @@ class Matcher:
         bs = self.encoder.batch_size
         with torch.inference_mode():
             for b in range(0, len(order), bs):
-                idx = order[b:b + bs]
-                enc = tok([texts[i] for i in idx], return_offsets_mapping=True, return_tensors="pt", padding=True,
-                          truncation=True, max_length=MAX_SEQ_LENGTH)
+                idx = order[b : b + bs]
+                enc = tok(
+                    [texts[i] for i in idx],
+                    return_offsets_mapping=True,
+                    return_tensors="pt",
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_SEQ_LENGTH,
+                )
                 offsets = enc.pop("offset_mapping").numpy()
                 mask = enc["attention_mask"].numpy().astype(bool)
                 hidden = bert(**enc).last_hidden_state.float().numpy()
@@ -176,11 +190,10 @@ class Matcher:
         return hits
 
     # --------------------------------------------------------------------------------- scoring
-    def _score_chunk(self, text: str, sent: np.ndarray, phrases: np.ndarray,
-                     label_sim: np.ndarray) -> dict[int, float]:
+    def _score_chunk(self, text: str, sent: np.ndarray, phrases: np.ndarray, label_sim: np.ndarray) -> dict[int, float]:
         """Scores of the candidate skills for one chunk, given its similarity to every label."""
         idx = self.index
-        skill_sim = np.maximum.reduceat(label_sim, idx.starts)                 # best label per skill
+        skill_sim = np.maximum.reduceat(label_sim, idx.starts)  # best label per skill
         hits = np.fromiter(self._lexical_hits(text), dtype=np.int64) if self.lexical else np.zeros(0, np.int64)
         k = min(self.candidates, len(skill_sim))
         cand = np.argpartition(-skill_sim, k - 1)[:k] if k < len(skill_sim) else np.arange(len(skill_sim))
@@ -191,7 +204,7 @@ class Matcher:
             counts = idx.label_count[cand]
             cstarts = np.concatenate([[0], np.cumsum(counts)[:-1]])
             rows = np.repeat(idx.starts[cand] - cstarts, counts) + np.arange(int(counts.sum()))
-            phrase_sim = idx.emb[rows] @ phrases.T                            # (rows, n_phrases)
+            phrase_sim = idx.emb[rows] @ phrases.T  # (rows, n_phrases)
             score = score + W_PHRASE * np.maximum.reduceat(phrase_sim.max(1), cstarts)
         elif self.phrases:
             score = score + W_PHRASE * skill_sim[cand]
@@ -211,9 +224,11 @@ class Matcher:
         merged: list[dict[int, float]] = [{} for _ in texts]
         block = 64
         for b in range(0, len(pieces), block):
-            vecs = [self._phrase_vectors(pieces[i], encoded[i][0], encoded[i][1])
-                    for i in range(b, min(b + block, len(pieces)))]
-            sims = np.stack([v[0] for v in vecs]) @ self.index.emb.T                 # (block, n_labels)
+            vecs = [
+                self._phrase_vectors(pieces[i], encoded[i][0], encoded[i][1])
+                for i in range(b, min(b + block, len(pieces)))
+            ]
+            sims = np.stack([v[0] for v in vecs]) @ self.index.emb.T  # (block, n_labels)
             for j, (sent, phrases) in enumerate(vecs):
                 t = owner[b + j]
                 for k, s in self._score_chunk(pieces[b + j], sent, phrases, sims[j]).items():

@@ -19,8 +19,9 @@ def release() -> EscoRelease:
     return load_active()
 
 
-def matcher(rel: EscoRelease | None = None, enc: Encoder | None = None,
-            progress: Progress | None = log.info) -> Matcher:
+def matcher(
+    rel: EscoRelease | None = None, enc: Encoder | None = None, progress: Progress | None = log.info
+) -> Matcher:
     """Matcher for the active release; builds the skill index on first use (cached afterwards)."""
     rel = rel or release()
     enc = enc or encoder()

@@ -31,21 +31,36 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, object]:
 @click.argument("source")
 @click.option("--live", is_flag=True, help="Crawl the real endpoints (default: replay the bundled snapshot).")
 @click.option("--run-id", default=None, help="Run id (default: the current UTC time).")
-@click.option("--landing-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Landing area (default $MCATLAS_LANDING_DIR or $MCATLAS_DATA_DIR/landing).")
-@click.option("--replay-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Replay this folder (a snapshot or a landing run) instead of the bundled snapshot.")
+@click.option(
+    "--landing-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Landing area (default $MCATLAS_LANDING_DIR or $MCATLAS_DATA_DIR/landing).",
+)
+@click.option(
+    "--replay-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Replay this folder (a snapshot or a landing run) instead of the bundled snapshot.",
+)
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
-def crawl(source: str, live: bool, run_id: str | None, landing_dir: Path | None, replay_dir: Path | None,
-          settings: tuple[str, ...]) -> None:
+def crawl(
+    source: str,
+    live: bool,
+    run_id: str | None,
+    landing_dir: Path | None,
+    replay_dir: Path | None,
+    settings: tuple[str, ...],
+) -> None:
     """Harvest one SOURCE into the landing area; print the run's JSON summary last."""
     from scrapers.crawl import crawl as run_crawl
     from scrapers.registry import RegistryError
 
     extra = _settings(settings)
     try:
-        summary = run_crawl(source.replace("-", "_"), "live" if live else "snapshot", run_id, landing_dir,
-                            replay_dir, extra)
+        summary = run_crawl(
+            source.replace("-", "_"), "live" if live else "snapshot", run_id, landing_dir, replay_dir, extra
+        )
     except RegistryError as exc:
         fail(str(exc))
     click.echo(json.dumps(summary))

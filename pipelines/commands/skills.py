@@ -69,10 +69,19 @@ def import_(paths: tuple[Path, ...], version: str | None, db: str | None, no_war
         fail(f"{exc} (the previous ESCO release stays active)")
     for warning in release.warnings:
         click.echo(f"mcatlas: warning: {warning}", err=True)
-    click.echo(json.dumps({"esco_version": release.version, "skills": len(release.skills),
-                           "skill_groups": len(release.groups), "broader_relations": len(release.broader),
-                           "collections": {k: len(v) for k, v in release.collections.items()},
-                           "fingerprint": release.fingerprint, "source": release.source}))
+    click.echo(
+        json.dumps(
+            {
+                "esco_version": release.version,
+                "skills": len(release.skills),
+                "skill_groups": len(release.groups),
+                "broader_relations": len(release.broader),
+                "collections": {k: len(v) for k, v in release.collections.items()},
+                "fingerprint": release.fingerprint,
+                "source": release.source,
+            }
+        )
+    )
 
 
 @esco.command("info")
@@ -85,8 +94,16 @@ def info() -> None:
     except EscoError as exc:
         fail(str(exc))
     origin = imported_extract_path() if imported_extract_path().exists() else BUILTIN_EXTRACT
-    click.echo(json.dumps({"esco_version": release.version, "skills": len(release.skills),
-                           "fingerprint": release.fingerprint, "from": str(origin)}))
+    click.echo(
+        json.dumps(
+            {
+                "esco_version": release.version,
+                "skills": len(release.skills),
+                "fingerprint": release.fingerprint,
+                "from": str(origin),
+            }
+        )
+    )
 
 
 # ------------------------------------------------------------------------------------------- skills
@@ -200,8 +217,9 @@ def eval_(directory: Path, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(r))
         else:
-            click.echo(f"{r['file']:40} n={r['sentences']:4} RP@5={r['rp@5']:.3f} RP@10={r['rp@10']:.3f} "
-                       f"MRR={r['mrr']:.3f}")
+            click.echo(
+                f"{r['file']:40} n={r['sentences']:4} RP@5={r['rp@5']:.3f} RP@10={r['rp@10']:.3f} MRR={r['mrr']:.3f}"
+            )
 
 
 @skills.command("map")
@@ -235,8 +253,9 @@ def map_(db: str | None) -> None:
 @click.option("--analyst", default=None)
 @click.option("--note", default=None)
 @click.option("--db", help="Warehouse file.")
-def decide(outcome_id: str, skill_uri: str, decision: str, analyst: str | None, note: str | None,
-           db: str | None) -> None:
+def decide(
+    outcome_id: str, skill_uri: str, decision: str, analyst: str | None, note: str | None, db: str | None
+) -> None:
     """Record an analyst's verdict on an (outcome, skill) pair; it survives every re-mapping."""
     from warehouse.db import WarehouseError
     from warehouse.skills import record_decision
@@ -258,5 +277,12 @@ def index_cmd() -> None:
     _logging()
     t = time.perf_counter()
     m = service.matcher()
-    click.echo(json.dumps({**m.index.meta(), "seconds": round(time.perf_counter() - t, 2),
-                           "path": str(cache_path(service.release(), service.encoder()))}))
+    click.echo(
+        json.dumps(
+            {
+                **m.index.meta(),
+                "seconds": round(time.perf_counter() - t, 2),
+                "path": str(cache_path(service.release(), service.encoder())),
+            }
+        )
+    )

@@ -154,14 +154,16 @@ def language_concept(code: str) -> dict[str, Any] | None:
     lang = pycountry.languages.get(alpha_2=code.lower())
     if lang is None:
         return None
-    return _concept(f"{AUTHORITY}language/{lang.alpha_3.upper()}", lang.name, f"{AUTHORITY}language",
-                    lang.alpha_3.upper())
+    return _concept(
+        f"{AUTHORITY}language/{lang.alpha_3.upper()}", lang.name, f"{AUTHORITY}language", lang.alpha_3.upper()
+    )
 
 
 def currency_concept(code: str) -> dict[str, Any]:
     cur = pycountry.currencies.get(alpha_3=code.upper())
-    return _concept(f"{AUTHORITY}currency/{code.upper()}", cur.name if cur else None, f"{AUTHORITY}currency",
-                    code.upper())
+    return _concept(
+        f"{AUTHORITY}currency/{code.upper()}", cur.name if cur else None, f"{AUTHORITY}currency", code.upper()
+    )
 
 
 def mode_concept(form: str) -> dict[str, Any] | None:
@@ -227,8 +229,11 @@ def offer_iri(source: str, source_id: str) -> str:
 
 def web_resource(url: str) -> dict[str, Any]:
     """A web page, identified by its URL's hash so that the same page is one node wherever it appears."""
-    return {"id": f"urn:mcatlas:webresource:{hashlib.sha1(url.encode()).hexdigest()[:16]}", "type": "WebResource",
-            "contentUrl": url}
+    return {
+        "id": f"urn:mcatlas:webresource:{hashlib.sha1(url.encode()).hexdigest()[:16]}",
+        "type": "WebResource",
+        "contentUrl": url,
+    }
 
 
 def _datetime(day: Any) -> str | None:
@@ -243,8 +248,11 @@ def _organisation(offer: dict[str, Any], lang: str) -> dict[str, Any]:
     if offer.get("provider_url"):
         org["homepage"] = web_resource(offer["provider_url"])
     if offer.get("country") and (country := country_concept(offer["country"])):
-        org["location"] = {"id": f"{org_iri}:location", "type": "Location",
-                           "address": {"id": f"{org_iri}:address", "type": "Address", "countryCode": country}}
+        org["location"] = {
+            "id": f"{org_iri}:location",
+            "type": "Location",
+            "address": {"id": f"{org_iri}:address", "type": "Address", "countryCode": country},
+        }
     return org
 
 
@@ -262,8 +270,9 @@ def _price(offer: dict[str, Any], iri: str, lang: str) -> dict[str, Any] | None:
 
 def _period(offer: dict[str, Any]) -> dict[str, Any] | None:
     """The first dated run as a PeriodOfTime, else None."""
-    runs = [r for r in _as_list(offer.get("runs"))
-            if isinstance(r, dict) and (r.get("start_date") or r.get("end_date"))]
+    runs = [
+        r for r in _as_list(offer.get("runs")) if isinstance(r, dict) and (r.get("start_date") or r.get("end_date"))
+    ]
     if not runs:
         return None
     period: dict[str, Any] = {"type": "PeriodOfTime"}
@@ -274,8 +283,9 @@ def _period(offer: dict[str, Any]) -> dict[str, Any] | None:
     return period
 
 
-def _outcome_nodes(iri: str, outcomes: Iterable[dict[str, Any]], lang: str,
-                   labels: dict[str, str]) -> list[dict[str, Any]]:
+def _outcome_nodes(
+    iri: str, outcomes: Iterable[dict[str, Any]], lang: str, labels: dict[str, str]
+) -> list[dict[str, Any]]:
     """LearningOutcome nodes in source order, with the English text beside the original and their ESCO skills."""
     nodes = []
     for row in sorted(outcomes, key=lambda r: r["position"]):
@@ -291,17 +301,25 @@ def _outcome_nodes(iri: str, outcomes: Iterable[dict[str, Any]], lang: str,
     return nodes
 
 
-def _specification(offer: dict[str, Any], iri: str, titles: dict[str, str], lang: str,
-                   outcome_nodes: list[dict[str, Any]], lang_concepts: list[dict[str, Any]],
-                   mode: dict[str, Any] | None) -> dict[str, Any]:
+def _specification(
+    offer: dict[str, Any],
+    iri: str,
+    titles: dict[str, str],
+    lang: str,
+    outcome_nodes: list[dict[str, Any]],
+    lang_concepts: list[dict[str, Any]],
+    mode: dict[str, Any] | None,
+) -> dict[str, Any]:
     """What the learner achieves: a Qualification (the class that may carry EQFLevel) with outcomes and credits."""
     spec: dict[str, Any] = {"id": f"{iri}:specification", "type": "Qualification", "title": titles}
     if outcome_nodes:
         spec["learningOutcome"] = outcome_nodes
     if offer.get("ects"):
-        spec["creditPoint"] = {"type": "CreditPoint", "point": _number(offer["ects"]),
-                               "framework": _concept(ECTS, "European Credit Transfer System",
-                                                     f"{SNB}education-credit/25831c2")}
+        spec["creditPoint"] = {
+            "type": "CreditPoint",
+            "point": _number(offer["ects"]),
+            "framework": _concept(ECTS, "European Credit Transfer System", f"{SNB}education-credit/25831c2"),
+        }
     if offer.get("eqf_level"):
         spec["eqfLevel"] = eqf_concept(int(offer["eqf_level"]))
     hours = offer.get("workload_hours_max") or offer.get("workload_hours_min")
@@ -316,16 +334,24 @@ def _specification(offer: dict[str, Any], iri: str, titles: dict[str, str], lang
         spec["ISCEDFCode"] = [isced_concept(c) for c in isced]
     if offer.get("prerequisites"):
         spec["entryRequirement"] = _note(offer["prerequisites"], lang)
-    notes = [f"{name}: {offer[col]}" for name, col in (
-        ("Assessment", "assessment"), ("Quality assurance", "quality_assurance"), ("Workload", "workload_raw"),
-        ("Certificate", "certificate_type")) if offer.get(col)]
+    notes = [
+        f"{name}: {offer[col]}"
+        for name, col in (
+            ("Assessment", "assessment"),
+            ("Quality assurance", "quality_assurance"),
+            ("Workload", "workload_raw"),
+            ("Certificate", "certificate_type"),
+        )
+        if offer.get(col)
+    ]
     if notes:
         spec["additionalNote"] = [_note(text, lang) for text in notes]
     return spec
 
 
-def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any]],
-                         skill_labels: dict[str, str] | None = None) -> dict[str, Any]:
+def learning_opportunity(
+    offer: dict[str, Any], outcomes: Iterable[dict[str, Any]], skill_labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     """One offer row (dict of `offers` columns) and its outcome rows as an ELM LearningOpportunity node.
 
     Each outcome row has `position`, `text`, `lang`, `text_en` and `esco_uris` (all ESCO skills linked to it,
@@ -336,8 +362,12 @@ def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any
     lang = offer.get("title_lang") or (languages[0] if languages else "en")
     titles = {k: v for k, v in _as_dict(offer.get("titles")).items() if v} or {lang: offer["title"]}
     node: dict[str, Any] = {"id": iri, "type": "LearningOpportunity", "title": titles}
-    node["identifier"] = {"id": f"{iri}:identifier", "type": "Identifier", "notation": offer["source_id"],
-                          "schemeName": f"mcatlas source {offer['source']}"}
+    node["identifier"] = {
+        "id": f"{iri}:identifier",
+        "type": "Identifier",
+        "notation": offer["source_id"],
+        "schemeName": f"mcatlas source {offer['source']}",
+    }
     if description := _lang_map(offer.get("description"), lang, lang):
         node["description"] = description
     if offer.get("url"):
@@ -357,8 +387,9 @@ def learning_opportunity(offer: dict[str, Any], outcomes: Iterable[dict[str, Any
     if period := _period(offer):
         node["temporal"] = period
     outcome_nodes = _outcome_nodes(iri, outcomes, lang, skill_labels or {})
-    node["learningAchievementSpecification"] = _specification(offer, iri, titles, lang, outcome_nodes,
-                                                              lang_concepts, mode)
+    node["learningAchievementSpecification"] = _specification(
+        offer, iri, titles, lang, outcome_nodes, lang_concepts, mode
+    )
     return node
 
 

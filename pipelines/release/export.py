@@ -32,7 +32,12 @@ FORMATS = ("parquet", "csv", "jsonld")
 CORE_TABLES = ("offers", "learning_outcomes")
 # Tables built by the skills and quality packages; exported when the warehouse has them.
 OPTIONAL_TABLES = (
-    "outcome_skills", "offer_skills", "esco_skills", "offer_completeness", "euroteq_eligibility", "offer_clusters",
+    "outcome_skills",
+    "offer_skills",
+    "esco_skills",
+    "offer_completeness",
+    "euroteq_eligibility",
+    "offer_clusters",
     "cluster_best",
 )
 # Reference tables of the ESCO taxonomy (collections, hierarchy) go along whatever they are called.
@@ -45,9 +50,8 @@ MANIFEST_VERSION = "1"
 @dataclass(frozen=True)
 class Table:
     name: str
-    columns: dict[str, str]          # column -> DuckDB type
-    filtered_by: str | None          # None: reference table, exported whole
-
+    columns: dict[str, str]  # column -> DuckDB type
+    filtered_by: str | None  # None: reference table, exported whole
 
 
 def sha256_file(path: Path) -> str:
@@ -108,14 +112,19 @@ def check_where(con: duckdb.DuckDBPyConnection, where: str) -> str:
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'main' and table_name = ? order by ordinal_position", [table]
+        "where table_schema = 'main' and table_name = ? order by ordinal_position",
+        [table],
     ).fetchall()
     return dict(rows)
 
 
 def _present(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1"
+        ).fetchall()
+    ]
 
 
 def discover_tables(con: duckdb.DuckDBPyConnection) -> tuple[list[Table], list[str]]:
@@ -150,8 +159,11 @@ FORMULA_START = "('=', '+', '-', '@', chr(9), chr(13))"
 
 def _is_text(duckdb_type: str) -> bool:
     """Text in a CSV cell: strings, and the lists, structs and maps written there as JSON text. Numbers are not."""
-    return (duckdb_type in ("VARCHAR", "JSON") or duckdb_type.startswith(("ENUM", "STRUCT", "MAP", "UNION"))
-            or duckdb_type.endswith("]"))
+    return (
+        duckdb_type in ("VARCHAR", "JSON")
+        or duckdb_type.startswith(("ENUM", "STRUCT", "MAP", "UNION"))
+        or duckdb_type.endswith("]")
+    )
 
 
 def _csv_column(name: str, duckdb_type: str) -> str:
@@ -179,20 +191,29 @@ def _select(table: Table, for_csv: bool = False) -> str:
         "learning_outcomes": "where t.outcome_id in (select outcome_id from temp.release_outcomes)",
         "offer_clusters": "where t.cluster_id in (select cluster_id from temp.release_clusters)",
     }
-    order = ", ".join(f'"{c}"' for c in table.columns if c in ("source", "source_id", "outcome_id", "cluster_id",
-                                                               "position", "uri", "skill_uri", "rule", "rank"))
+    order = ", ".join(
+        f'"{c}"'
+        for c in table.columns
+        if c in ("source", "source_id", "outcome_id", "cluster_id", "position", "uri", "skill_uri", "rule", "rank")
+    )
     return f"{base} {filters.get(table.filtered_by or '', '')} {'order by ' + order if order else ''}".strip()
 
 
 def _select_offers(con: duckdb.DuckDBPyConnection, where: str | None, tables: list[Table]) -> None:
-    con.execute("create or replace temp table release_offers as select source, source_id from main.offers "
-                f"where ({where or 'true'})")
-    con.execute("create or replace temp table release_outcomes as select outcome_id from main.learning_outcomes "
-                "where (source, source_id) in (select source, source_id from temp.release_offers)")
+    con.execute(
+        "create or replace temp table release_offers as select source, source_id from main.offers "
+        f"where ({where or 'true'})"
+    )
+    con.execute(
+        "create or replace temp table release_outcomes as select outcome_id from main.learning_outcomes "
+        "where (source, source_id) in (select source, source_id from temp.release_offers)"
+    )
     if any(t.name == "offer_clusters" and "cluster_id" in t.columns for t in tables):
-        con.execute("create or replace temp table release_clusters as select distinct cluster_id "
-                    "from main.offer_clusters where (source, source_id) in "
-                    "(select source, source_id from temp.release_offers)")
+        con.execute(
+            "create or replace temp table release_clusters as select distinct cluster_id "
+            "from main.offer_clusters where (source, source_id) in "
+            "(select source, source_id from temp.release_offers)"
+        )
 
 
 # ---------------------------------------------------------------------------------------------- metadata
@@ -213,8 +234,9 @@ def skill_versions(con: duckdb.DuckDBPyConnection, tables: list[Table]) -> dict[
     if table:
         cols = [c for c in ("method", "model") if c in table.columns]
         if cols:
-            rows = con.execute(f"select {', '.join(cols)}, count(*) from main.outcome_skills group by all "
-                               "order by all").fetchall()
+            rows = con.execute(
+                f"select {', '.join(cols)}, count(*) from main.outcome_skills group by all order by all"
+            ).fetchall()
             models = [dict(zip([*cols, "rows"], r, strict=True)) for r in rows]
     return {"esco_version": sorted(esco)[-1] if len(esco) == 1 else (sorted(esco) or None), "skill_models": models}
 
@@ -227,23 +249,39 @@ def sources_metadata(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         reg = registry()
     except Exception:  # noqa: BLE001 - a broken custom registry must not stop a release; terms then stay null
         reg = {}
-    runs = {r[0]: r[1:] for r in con.execute(
-        "select source, max(coalesce(finished_at, loaded_at)), "
-        "arg_max(mode, coalesce(finished_at, loaded_at)), arg_max(status, coalesce(finished_at, loaded_at)), "
-        "count(*) from main.harvest_runs group by 1"
-    ).fetchall()} if "harvest_runs" in _present(con) else {}
+    runs = (
+        {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select source, max(coalesce(finished_at, loaded_at)), "
+                "arg_max(mode, coalesce(finished_at, loaded_at)), arg_max(status, coalesce(finished_at, loaded_at)), "
+                "count(*) from main.harvest_runs group by 1"
+            ).fetchall()
+        }
+        if "harvest_runs" in _present(con)
+        else {}
+    )
     exported = dict(con.execute("select source, count(*) from temp.release_offers group by 1").fetchall())
     out = []
     for name in sorted(set(runs) | set(exported)):
         src = reg.get(name)
         last, mode, status, n_runs = runs.get(name, (None, None, None, 0))
-        out.append({
-            "name": name, "provider": src.provider if src else None, "type": src.type if src else None,
-            "country": src.country if src else None, "base_url": src.base_url if src else None,
-            "last_harvest_at": last.isoformat() if last else None, "last_harvest_mode": mode,
-            "last_harvest_status": status, "harvest_runs": n_runs, "offers_exported": exported.get(name, 0),
-            "terms": src.terms if src else None, "robots": src.robots if src else None,
-        })
+        out.append(
+            {
+                "name": name,
+                "provider": src.provider if src else None,
+                "type": src.type if src else None,
+                "country": src.country if src else None,
+                "base_url": src.base_url if src else None,
+                "last_harvest_at": last.isoformat() if last else None,
+                "last_harvest_mode": mode,
+                "last_harvest_status": status,
+                "harvest_runs": n_runs,
+                "offers_exported": exported.get(name, 0),
+                "terms": src.terms if src else None,
+                "robots": src.robots if src else None,
+            }
+        )
     return out
 
 
@@ -255,9 +293,16 @@ def dictionary_entries(con: duckdb.DuckDBPyConnection, names: list[str]) -> tupl
         entries = [e for e in data_dictionary(con) if e["name"] in names]
         origin = "warehouse.dictionary"
     except Exception:  # noqa: BLE001 - the dictionary is documentation; a release must not fail for it
-        entries = [{"name": n, "kind": "table", "description": None, "built_by": None,
-                    "columns": [{"name": c, "type": t, "meaning": None} for c, t in _columns(con, n).items()]}
-                   for n in names]
+        entries = [
+            {
+                "name": n,
+                "kind": "table",
+                "description": None,
+                "built_by": None,
+                "columns": [{"name": c, "type": t, "meaning": None} for c, t in _columns(con, n).items()],
+            }
+            for n in names
+        ]
         origin = "information_schema"
     return sorted(entries, key=lambda e: names.index(e["name"]) if e["name"] in names else len(names)), origin
 
@@ -286,7 +331,7 @@ def citation_cff(manifest: dict[str, Any]) -> str:
     esco = manifest["skills"]["esco_version"]
     lines = [
         "cff-version: 1.2.0",
-        'message: "If you use this dataset, please cite it as below. Course texts remain subject to each source\'s '
+        "message: \"If you use this dataset, please cite it as below. Course texts remain subject to each source's "
         'terms (see manifest.json)."',
         "type: dataset",
         'title: "MC Atlas: micro-credentials and short courses offered in Europe"',
@@ -295,7 +340,7 @@ def citation_cff(manifest: dict[str, Any]) -> str:
         "authors:",
         '  - name: "MC Atlas contributors"',
         f'abstract: "Offers harvested from {len(manifest["sources"])} sources ({sources}), normalised to the MC Atlas '
-        f'offer schema {manifest["schema_version"]}; {manifest["tables"][0]["rows"] if manifest["tables"] else 0} '
+        f"offer schema {manifest['schema_version']}; {manifest['tables'][0]['rows'] if manifest['tables'] else 0} "
         f'offers; format {manifest["format"]}; content SHA-256 {manifest["content_sha256"]}."',
         "keywords:",
         "  - micro-credentials",
@@ -346,7 +391,8 @@ def _skill_links(con: duckdb.DuckDBPyConnection, tables: list[Table]) -> tuple[d
         rows = con.execute(
             f'select outcome_id, "{uri}" from main.outcome_skills '
             f"where outcome_id in (select outcome_id from temp.release_outcomes) "
-            f"{f'and {accepted}' if accepted else ''} order by outcome_id, {rank or uri}").fetchall()
+            f"{f'and {accepted}' if accepted else ''} order by outcome_id, {rank or uri}"
+        ).fetchall()
         for outcome_id, skill in rows:
             links.setdefault(outcome_id, []).append(skill)
     skills = by_name.get("esco_skills")
@@ -360,20 +406,26 @@ def _skill_links(con: duckdb.DuckDBPyConnection, tables: list[Table]) -> tuple[d
 
 def _write_jsonld(con: duckdb.DuckDBPyConnection, tables: list[Table], path: Path) -> int:
     links, labels = _skill_links(con, tables)
-    cur = con.execute("select * from main.offers where (source, source_id) in "
-                      "(select source, source_id from temp.release_offers) order by source, source_id")
+    cur = con.execute(
+        "select * from main.offers where (source, source_id) in "
+        "(select source, source_id from temp.release_offers) order by source, source_id"
+    )
     names = [d[0] for d in cur.description]
     offers = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-    cur = con.execute("select outcome_id, source, source_id, position, text, lang, text_en, esco_uris "
-                      "from main.learning_outcomes where outcome_id in (select outcome_id from temp.release_outcomes)")
+    cur = con.execute(
+        "select outcome_id, source, source_id, position, text, lang, text_en, esco_uris "
+        "from main.learning_outcomes where outcome_id in (select outcome_id from temp.release_outcomes)"
+    )
     outcomes: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for oid, source, source_id, position, text, lang, text_en, uris in cur.fetchall():
         merged = list(dict.fromkeys([*(uris or []), *links.get(oid, [])]))
         outcomes.setdefault((source, source_id), []).append(
-            {"position": position, "text": text, "lang": lang, "text_en": text_en, "esco_uris": merged})
+            {"position": position, "text": text, "lang": lang, "text_en": text_en, "esco_uris": merged}
+        )
     nodes = [elm_ld.learning_opportunity(o, outcomes.get((o["source"], o["source_id"]), []), labels) for o in offers]
-    _write_text(path, json.dumps(elm_ld.document(nodes), ensure_ascii=False, indent=1, sort_keys=True,
-                                 default=str) + "\n")
+    _write_text(
+        path, json.dumps(elm_ld.document(nodes), ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    )
     return len(nodes)
 
 
@@ -390,8 +442,7 @@ def _package_version() -> str | None:
         return None
 
 
-def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | None,
-           warehouse: Path) -> dict[str, Any]:
+def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | None, warehouse: Path) -> dict[str, Any]:
     tables, absent = discover_tables(con)
     _select_offers(con, where, tables)
     (tmp / DATA_DIR).mkdir()
@@ -399,20 +450,31 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
     if fmt == "jsonld":
         rel = f"{DATA_DIR}/learning_opportunities.jsonld"
         rows = _write_jsonld(con, tables, tmp / rel)
-        table_entries.append({"name": "learning_opportunities", "file": rel, "rows": rows,
-                              "from": ["offers", "learning_outcomes"] + [
-                                  t.name for t in tables if t.name in ("outcome_skills", "esco_skills")],
-                              "filtered_by": "where"})
+        table_entries.append(
+            {
+                "name": "learning_opportunities",
+                "file": rel,
+                "rows": rows,
+                "from": ["offers", "learning_outcomes"]
+                + [t.name for t in tables if t.name in ("outcome_skills", "esco_skills")],
+                "filtered_by": "where",
+            }
+        )
         exported = ["offers", "learning_outcomes"]
     else:
         exported = []
         for table in tables:
             rel = f"{DATA_DIR}/{table.name}.{fmt}"
             rows = _write_table(con, table, tmp / rel, fmt)
-            table_entries.append({"name": table.name, "file": rel, "rows": rows,
-                                  "filtered_by": {"offers": "where", None: None}.get(table.filtered_by,
-                                                                                       table.filtered_by),
-                                  "columns": len(table.columns)})
+            table_entries.append(
+                {
+                    "name": table.name,
+                    "file": rel,
+                    "rows": rows,
+                    "filtered_by": {"offers": "where", None: None}.get(table.filtered_by, table.filtered_by),
+                    "columns": len(table.columns),
+                }
+            )
             exported.append(table.name)
     files = {e["name"]: e["file"] for e in table_entries}
     entries, dict_origin = dictionary_entries(con, exported)
@@ -423,8 +485,11 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
         rel = path.relative_to(tmp).as_posix()
         checksums[rel] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
     content = content_sha256(checksums)
-    last_harvest = scalar(con, "select max(coalesce(finished_at, loaded_at)) from main.harvest_runs") \
-        if "harvest_runs" in _present(con) else None
+    last_harvest = (
+        scalar(con, "select max(coalesce(finished_at, loaded_at)) from main.harvest_runs")
+        if "harvest_runs" in _present(con)
+        else None
+    )
     day = (last_harvest or datetime.now(UTC)).strftime("%Y-%m-%d")
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
@@ -449,8 +514,10 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
         manifest["elm"] = {"model": elm_ld.ELM, "class": "LearningOpportunity", "mapping": elm_ld.ELM_MAPPING}
     cff = citation_cff(manifest)
     _write_text(tmp / "CITATION.cff", cff)
-    manifest["files"]["CITATION.cff"] = {"sha256": sha256_file(tmp / "CITATION.cff"),
-                                         "bytes": (tmp / "CITATION.cff").stat().st_size}
+    manifest["files"]["CITATION.cff"] = {
+        "sha256": sha256_file(tmp / "CITATION.cff"),
+        "bytes": (tmp / "CITATION.cff").stat().st_size,
+    }
     # The manifest goes last: a folder without it is never a release.
     _write_text(tmp / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return manifest
@@ -472,8 +539,9 @@ def _describe(exc: BaseException) -> str:
     return text
 
 
-def export_release(out: Path, fmt: str = "parquet", where: str | None = None, db: Path | None = None,
-                   force: bool = False) -> dict[str, Any]:
+def export_release(
+    out: Path, fmt: str = "parquet", where: str | None = None, db: Path | None = None, force: bool = False
+) -> dict[str, Any]:
     """Write a release to `out` atomically and return its manifest. Raises ReleaseError with one line on failure."""
     from warehouse import db as wh
 
@@ -565,8 +633,11 @@ def verify_release(folder: Path) -> tuple[dict[str, Any], list[str]]:
         elif sha256_file(target) != entry.get("sha256"):
             problems.append(f"checksum differs: {rel}")
     listed = set(files) | {MANIFEST}
-    problems += [f"not in manifest: {p.relative_to(folder).as_posix()}" for p in sorted(folder.rglob("*"))
-                 if p.is_file() and p.relative_to(folder).as_posix() not in listed]
+    problems += [
+        f"not in manifest: {p.relative_to(folder).as_posix()}"
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() not in listed
+    ]
     if not problems and manifest.get("content_sha256") != content_sha256(files):
         problems.append("content_sha256 does not match the data files' checksums")
     return manifest, problems

@@ -61,22 +61,32 @@ def load_charts(folder: Path = REPORT_SQL) -> list[Chart]:
         kind = meta.get("chart", "bar")
         if kind not in CHART_KINDS:
             raise ReleaseError(f"{path.name}: unknown chart kind {kind!r} (one of {', '.join(CHART_KINDS)})")
-        charts.append(Chart(
-            name=path.stem, title=meta.get("title", path.stem), about=meta.get("about", ""), kind=kind,
-            requires=[t.strip() for t in meta.get("requires", "").split(",") if t.strip()], sql=sql.strip(),
-        ))
+        charts.append(
+            Chart(
+                name=path.stem,
+                title=meta.get("title", path.stem),
+                about=meta.get("about", ""),
+                kind=kind,
+                requires=[t.strip() for t in meta.get("requires", "").split(",") if t.strip()],
+                sql=sql.strip(),
+            )
+        )
     return charts
 
 
 def run_charts(con: duckdb.DuckDBPyConnection, charts: list[Chart]) -> list[Chart]:
     """Run each chart's query; a missing table or a failing query becomes the chart's note."""
-    present = {r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+    present = {
+        r[0]
+        for r in con.execute("select table_name from information_schema.tables where table_schema = 'main'").fetchall()
+    }
     for chart in charts:
         missing = [t for t in chart.requires if t not in present]
         if missing:
-            chart.note = (f"Not drawn: this warehouse has no {', '.join(missing)} "
-                          f"{'table' if len(missing) == 1 else 'tables'} yet.")
+            chart.note = (
+                f"Not drawn: this warehouse has no {', '.join(missing)} "
+                f"{'table' if len(missing) == 1 else 'tables'} yet."
+            )
             continue
         try:
             cur = con.execute(chart.sql)
@@ -134,27 +144,35 @@ def bar_svg(chart: Chart, width: int = 880) -> str:
     totals = [sum(_num(v) for v in row[1:]) for row in chart.rows]
     scale_max, step = _scale(max(totals, default=0.0), percent)
     height = top + row_h * len(chart.rows) + 26
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" aria-label="{esc(chart.title)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{esc(chart.title)}">'
+    ]
     parts += _legend(series, label_w, 18)
     for tick in range(round(scale_max / step) + 1):
         x = label_w + plot_w * tick * step / scale_max
         parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 22}" class="grid"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 8}" class="ax" text-anchor="middle">'
-                     f'{esc(_fmt(tick * step, percent))}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8}" class="ax" text-anchor="middle">'
+            f"{esc(_fmt(tick * step, percent))}</text>"
+        )
     for i, row in enumerate(chart.rows):
         y = top + i * row_h
         label = str(row[0])
         short = label if len(label) <= 40 else label[:38] + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 16}" class="lb" text-anchor="end"><title>{esc(label)}</title>'
-                     f'{esc(short)}</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" class="lb" text-anchor="end"><title>{esc(label)}</title>'
+            f"{esc(short)}</text>"
+        )
         x = float(label_w)
         for j, value in enumerate(row[1:]):
             w = plot_w * _num(value) / scale_max
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-                             f'fill="{PALETTE[j % len(PALETTE)]}"><title>{esc(label)}: {esc(series[j])} '
-                             f'{esc(_fmt(_num(value), percent))}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
+                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{esc(label)}: {esc(series[j])} '
+                    f"{esc(_fmt(_num(value), percent))}</title></rect>"
+                )
             x += w
         parts.append(f'<text x="{x + 6:.1f}" y="{y + 16}" class="val">{esc(_fmt(totals[i], percent))}</text>')
     parts.append("</svg>")
@@ -169,14 +187,17 @@ def column_svg(chart: Chart, width: int = 880, height: int = 300) -> str:
     totals = [sum(_num(v) for v in row[1:]) for row in chart.rows]
     scale_max, step = _scale(max(totals, default=0.0), False)
     slot = plot_w / max(1, len(chart.rows))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" aria-label="{esc(chart.title)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" aria-label="{esc(chart.title)}">'
+    ]
     parts += _legend(series, left, 18)
     for tick in range(round(scale_max / step) + 1):
         y = top + plot_h - plot_h * tick * step / scale_max
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 20}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="ax" text-anchor="end">'
-                     f'{esc(_fmt(tick * step))}</text>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" class="ax" text-anchor="end">{esc(_fmt(tick * step))}</text>'
+        )
     for i, row in enumerate(chart.rows):
         x = left + i * slot + slot * 0.15
         y = float(top + plot_h)
@@ -184,13 +205,19 @@ def column_svg(chart: Chart, width: int = 880, height: int = 300) -> str:
             h = plot_h * _num(value) / scale_max
             if h > 0:
                 y -= h
-                parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-                             f'fill="{PALETTE[j % len(PALETTE)]}"><title>{esc(row[0])}: {esc(series[j])} '
-                             f'{esc(_fmt(_num(value)))}</title></rect>')
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" class="val" text-anchor="middle">'
-                     f'{esc(_fmt(totals[i]))}</text>')
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{top + plot_h + 18}" class="ax" text-anchor="middle">'
-                     f'{esc(row[0])}</text>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
+                    f'fill="{PALETTE[j % len(PALETTE)]}"><title>{esc(row[0])}: {esc(series[j])} '
+                    f"{esc(_fmt(_num(value)))}</title></rect>"
+                )
+        parts.append(
+            f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" class="val" text-anchor="middle">'
+            f"{esc(_fmt(totals[i]))}</text>"
+        )
+        parts.append(
+            f'<text x="{x + slot * 0.35:.1f}" y="{top + plot_h + 18}" class="ax" text-anchor="middle">'
+            f"{esc(row[0])}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -227,19 +254,21 @@ def render_html(charts: list[Chart], facts: dict[str, Any]) -> str:
         else:
             body.append(column_svg(c) if c.kind == "column" else bar_svg(c))
             body.append(f"<details><summary>Data ({len(c.rows)} rows)</summary>{data_table(c)}</details>")
-        body.append(f"<details><summary>Query: warehouse/sql/report/{esc(c.name)}.sql</summary>"
-                    f"<pre><code>{esc(c.sql)}</code></pre></details></section>")
+        body.append(
+            f"<details><summary>Query: warehouse/sql/report/{esc(c.name)}.sql</summary>"
+            f"<pre><code>{esc(c.sql)}</code></pre></details></section>"
+        )
         sections.append("".join(body))
     meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in facts.items())
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:\">"
+        'img-src data:">'
         f"<title>MC Atlas report</title><style>{CSS}</style></head><body>"
         "<h1>MC Atlas: micro-credentials and short courses in Europe</h1>"
-        f"<p class=\"meta\">{meta}</p><nav><ol>{toc}</ol></nav>{''.join(sections)}"
-        "<p class=\"meta\">Made by <code>mcatlas report</code>. ESCO is © European Union, "
+        f'<p class="meta">{meta}</p><nav><ol>{toc}</ol></nav>{"".join(sections)}'
+        '<p class="meta">Made by <code>mcatlas report</code>. ESCO is © European Union, '
         "reused with attribution. Course texts remain their sources' (see <code>mcatlas sources</code>).</p>"
         "</body></html>\n"
     )
@@ -248,9 +277,13 @@ def render_html(charts: list[Chart], facts: dict[str, Any]) -> str:
 def warehouse_facts(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, Any]:
     offers = one_row(con, "select count(*) filter (where status = 'active'), count(distinct source) from offers")
     last = scalar(con, "select max(coalesce(finished_at, loaded_at)) from harvest_runs")
-    return {"generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "warehouse": db.name,
-            "current offers": offers[0], "sources": offers[1],
-            "last harvest": last.strftime("%Y-%m-%d %H:%M") if last else "never"}
+    return {
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "warehouse": db.name,
+        "current offers": offers[0],
+        "sources": offers[1],
+        "last harvest": last.strftime("%Y-%m-%d %H:%M") if last else "never",
+    }
 
 
 def check_out(out: Path) -> None:
@@ -275,8 +308,14 @@ def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
     check_out(out)
     try:
         with wh.connect_checked(warehouse, read_only=True) as con:
-            if not scalar(con, "select count(*) from information_schema.tables where table_schema = 'main' "
-                               "and table_name in ('offers', 'harvest_runs')") == 2:
+            if (
+                not scalar(
+                    con,
+                    "select count(*) from information_schema.tables where table_schema = 'main' "
+                    "and table_name in ('offers', 'harvest_runs')",
+                )
+                == 2
+            ):
                 raise ReleaseError(f"{warehouse} has no offers yet; run `mcatlas run` first")
             charts = run_charts(con, load_charts())
             page = render_html(charts, warehouse_facts(con, warehouse))
@@ -291,7 +330,10 @@ def build_report(out: Path, db: Path | None = None) -> dict[str, Any]:
         try:
             tmp.unlink(missing_ok=True)
         except OSError:
-            pass                      # the folder is unusable, so nothing was written there either
+            pass  # the folder is unusable, so nothing was written there either
         raise ReleaseError(f"cannot write {out}: {exc.strerror or exc}") from None
-    return {"out": str(out), "drawn": [c.name for c in charts if not c.note],
-            "not_drawn": {c.name: c.note for c in charts if c.note}}
+    return {
+        "out": str(out),
+        "drawn": [c.name for c in charts if not c.note],
+        "not_drawn": {c.name: c.note for c in charts if c.note},
+    }

@@ -121,5 +121,11 @@ class ReplayMiddleware:
         headers = Headers(entry.get("headers") or {})
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         stats.inc_value("replay/served")
-        return cls(url=request.url, status=int(entry.get("status", 200)), headers=headers, body=body,
-                   request=request, flags=["replay"])
+        return cls(
+            url=request.url,
+            status=int(entry.get("status", 200)),
+            headers=headers,
+            body=body,
+            request=request,
+            flags=["replay"],
+        )

@@ -68,8 +68,10 @@ class UrlPolicyMiddleware:
                 self.allow_private |= {pair}
         if self.allow_private:
             crawler.stats.set_value("urls/private_allowed_hosts", len(self.allow_private))
-            logger.warning("private addresses allowed for %s (MCATLAS_ALLOW_PRIVATE_HOSTS: local tests only)",
-                           ", ".join(sorted(self.allow_private)))
+            logger.warning(
+                "private addresses allowed for %s (MCATLAS_ALLOW_PRIVATE_HOSTS: local tests only)",
+                ", ".join(sorted(self.allow_private)),
+            )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> UrlPolicyMiddleware:
@@ -95,8 +97,14 @@ class UrlPolicyMiddleware:
     def _refuse(self, request: Request, refusal: Refusal, what: str = "request") -> RefusedURL:
         self.crawler.stats.inc_value(f"urls/refused/{refusal.reason}")
         referer = (request.headers.get("Referer") or b"").decode("latin-1") or "-"
-        logger.warning("refused %s (%s, kind %s, linked from %s): %s", what, refusal.reason,
-                       request.meta.get("kind", "-"), referer, refusal.detail)
+        logger.warning(
+            "refused %s (%s, kind %s, linked from %s): %s",
+            what,
+            refusal.reason,
+            request.meta.get("kind", "-"),
+            referer,
+            refusal.detail,
+        )
         return RefusedURL(str(refusal))
 
     def check(self, url: str) -> Refusal | None:
@@ -131,8 +139,9 @@ class UrlPolicyMiddleware:
         if isinstance(exception, DownloadCancelledError) and self._too_large(request, exception):
             limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
             self.crawler.stats.inc_value("errors/response_too_large")
-            logger.error("response too large, cut at DOWNLOAD_MAXSIZE (%d bytes): %s %s", limit, request.method,
-                         request.url)
+            logger.error(
+                "response too large, cut at DOWNLOAD_MAXSIZE (%d bytes): %s %s", limit, request.method, request.url
+            )
             raise ResponseTooLarge(f"response larger than DOWNLOAD_MAXSIZE ({limit} bytes): {request.url}")
 
     def _too_large(self, request: Request, exception: Exception) -> bool:

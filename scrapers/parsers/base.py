@@ -84,6 +84,7 @@ def guard_record(page: Page, source: str, source_id: Any, make: Callable[[], T],
 def too_deep_is_parse_error(what: str) -> Callable[[Parser], Parser]:
     """Decorate a source's `parse`: a document nested too deeply for Python's recursion limit (a JSON body just
     under orjson's depth limit, an XML tree walked recursively) is one ParseError, not a RecursionError."""
+
     def wrap(parse: Parser) -> Parser:
         @functools.wraps(parse)
         def guarded(body: bytes, url: str) -> Page:
@@ -91,7 +92,9 @@ def too_deep_is_parse_error(what: str) -> Callable[[Parser], Parser]:
                 return parse(body, url)
             except RecursionError:
                 raise ParseError(f"{what}: document nested too deeply to read") from None
+
         return guarded
+
     return wrap
 
 

@@ -83,8 +83,11 @@ def strip_tracking(url: str | None) -> str | None:
     if not url:
         return None
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(("utm_", "campaign")) and k.lower() not in ("ref", "source")]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(("utm_", "campaign")) and k.lower() not in ("ref", "source")
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
@@ -107,8 +110,9 @@ def next_link(current: str, link: Any) -> str | None:
     return nxt
 
 
-def outcomes(structured: Iterable[Any] | None, description: str | None, lang: str | None = None
-             ) -> list[dict[str, Any]]:
+def outcomes(
+    structured: Iterable[Any] | None, description: str | None, lang: str | None = None
+) -> list[dict[str, Any]]:
     """Structured outcome statements where the source has them, else cued bullet lists; never invented."""
     found = [t for t in (text(v) for v in as_list(structured)) if t]
     if not found:
@@ -123,8 +127,14 @@ def iso_duration_weeks(value: Any) -> float | None:
     if not value or not m or value in ("P", "PT"):
         return None
     parts = {k: float(v) for k, v in m.groupdict().items() if v}
-    weeks = (parts.get("y", 0) * 52.14 + parts.get("mo", 0) * 4.345 + parts.get("w", 0) + parts.get("d", 0) / 7
-             + parts.get("h", 0) / 168 + parts.get("mi", 0) / 10080)
+    weeks = (
+        parts.get("y", 0) * 52.14
+        + parts.get("mo", 0) * 4.345
+        + parts.get("w", 0)
+        + parts.get("d", 0) / 7
+        + parts.get("h", 0) / 168
+        + parts.get("mi", 0) / 10080
+    )
     return round(weeks, 2) if weeks else None
 
 
@@ -145,20 +155,30 @@ def to_date(value: Any) -> str | None:
         return None
 
 
-def run(run_id: Any = None, start: Any = None, end: Any = None, weeks: Any = None,
-        schedule: Any = None) -> dict[str, Any]:
+def run(
+    run_id: Any = None, start: Any = None, end: Any = None, weeks: Any = None, schedule: Any = None
+) -> dict[str, Any]:
     """One `Run`; an end before the start is dropped rather than failing the whole offer."""
     start_date, end_date = to_date(start), to_date(end)
     if start_date and end_date and end_date < start_date:
         end_date = None
-    out = {"run_id": text(run_id), "start_date": start_date, "end_date": end_date,
-           "duration_weeks": weeks if isinstance(weeks, int | float) and not isinstance(weeks, bool) else None,
-           "schedule": text(schedule)}
+    out = {
+        "run_id": text(run_id),
+        "start_date": start_date,
+        "end_date": end_date,
+        "duration_weeks": weeks if isinstance(weeks, int | float) and not isinstance(weeks, bool) else None,
+        "schedule": text(schedule),
+    }
     return {k: v for k, v in out.items() if v is not None}
 
 
-def parse_records(page: Page, source: str, records: Iterable[Any], make: Callable[[dict[str, Any]], Any],
-                  id_of: Callable[[dict[str, Any]], Any]) -> Page:
+def parse_records(
+    page: Page,
+    source: str,
+    records: Iterable[Any],
+    make: Callable[[dict[str, Any]], Any],
+    id_of: Callable[[dict[str, Any]], Any],
+) -> Page:
     """Map each record to an item; a record that is not an object, lacks an id, repeats one or fails to map
     (any exception, see `guard_record`) is rejected, and the others still yield."""
     seen: set[str] = set()
@@ -192,7 +212,6 @@ def note_empty(page: Page, expected: bool) -> Page:
     return page
 
 
-
 def list_items(markup: Any) -> list[str]:
     """The items of the lists in a field that *is* an outcome list (edX `outcome`, "what you'll learn")."""
     value = text(markup)
@@ -202,8 +221,7 @@ def list_items(markup: Any) -> list[str]:
         from bs4 import BeautifulSoup
 
         soup = BeautifulSoup(value, "lxml")
-        found = [" ".join(li.get_text(" ").split()) for li in soup.find_all("li")
-                 if li.find_parent("li") is None]
+        found = [" ".join(li.get_text(" ").split()) for li in soup.find_all("li") if li.find_parent("li") is None]
     else:
         found = [m.group(1) for m in re.finditer(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$", value)]
     return [f for f in (x.strip(" ;,.") for x in found) if 3 <= len(f) <= 600]

@@ -28,10 +28,28 @@ from scrapers.parsers.common import as_list, outcomes, run, strip_tracking
 CATALOGUES = Path(__file__).resolve().parents[1] / "catalogues"
 BROKEN = "errors/selectors_matched_nothing"
 # Offer fields a selector may fill (values as the page shows them; normalisation happens later).
-TEXT_FIELDS = {"title", "description", "workload_raw", "duration_raw", "ects", "level_raw", "price_raw",
-               "assessment", "participation_raw", "prerequisites", "certificate_type", "provider", "source_id",
-               "url", "eqf_level", "start_date", "end_date", "quality_assurance", "stackability",
-               "supervision_identity_check"}
+TEXT_FIELDS = {
+    "title",
+    "description",
+    "workload_raw",
+    "duration_raw",
+    "ects",
+    "level_raw",
+    "price_raw",
+    "assessment",
+    "participation_raw",
+    "prerequisites",
+    "certificate_type",
+    "provider",
+    "source_id",
+    "url",
+    "eqf_level",
+    "start_date",
+    "end_date",
+    "quality_assurance",
+    "stackability",
+    "supervision_identity_check",
+}
 LIST_FIELDS = {"learning_outcomes", "languages", "subjects"}
 
 
@@ -120,7 +138,8 @@ class Catalogue(BaseModel):
     listing: Listing
     detail: Detail
     country_by_provider: dict[str, str] = Field(
-        default_factory=dict, description="Provider-name substring -> ISO country (alliance catalogues).")
+        default_factory=dict, description="Provider-name substring -> ISO country (alliance catalogues)."
+    )
     structure_note: str = Field(description="Where the page structure comes from, and when it was observed.")
 
 
@@ -172,20 +191,27 @@ def detail_item(cat: Catalogue, sel: Selector, url: str) -> tuple[dict[str, Any]
     page_lang = (sel.xpath("/html/@lang").get() or "").split("-")[0].lower()
     default = page_lang if re.fullmatch(r"[a-z]{2}", page_lang) else cat.language
     lang = langs[0] if langs else default
-    item: dict[str, Any] = {k: v for k, v in values.items() if not k.startswith("extras.")
-                            and k not in ("start_date", "end_date") and v not in (None, [], "")}
-    item.update({
-        "source_id": values.get("source_id") or strip_tracking(url),
-        "url": strip_tracking(urljoin(url, page_url)) if (page_url := _one(values.get("url"))) else strip_tracking(url),
-        "title_lang": lang,
-        "provider": provider,
-        "provider_url": cat.provider_url if provider == cat.provider else None,
-        "alliances": [cat.alliance] if cat.alliance else [],
-        "languages": langs or [default],
-        "learning_outcomes": outcomes(values.get("learning_outcomes"), _one(values.get("description")), lang),
-        "runs": [r for r in [run(None, values.get("start_date"), values.get("end_date"))] if r],
-        "extras": {**extras, "catalogue": cat.name, "languages_stated": bool(langs)},
-    })
+    item: dict[str, Any] = {
+        k: v
+        for k, v in values.items()
+        if not k.startswith("extras.") and k not in ("start_date", "end_date") and v not in (None, [], "")
+    }
+    item.update(
+        {
+            "source_id": values.get("source_id") or strip_tracking(url),
+            "url": strip_tracking(urljoin(url, page_url))
+            if (page_url := _one(values.get("url")))
+            else strip_tracking(url),
+            "title_lang": lang,
+            "provider": provider,
+            "provider_url": cat.provider_url if provider == cat.provider else None,
+            "alliances": [cat.alliance] if cat.alliance else [],
+            "languages": langs or [default],
+            "learning_outcomes": outcomes(values.get("learning_outcomes"), _one(values.get("description")), lang),
+            "runs": [r for r in [run(None, values.get("start_date"), values.get("end_date"))] if r],
+            "extras": {**extras, "catalogue": cat.name, "languages_stated": bool(langs)},
+        }
+    )
     country = _country(cat, provider)
     if country:
         item["country"] = country
@@ -212,16 +238,27 @@ def _parse_with(cat: Catalogue, body: bytes, url: str) -> Page:
         item, missing = detail_item(cat, sel, url)
         if item is None:
             page.stats[BROKEN] = 1
-            page.rejects.append(Reject(cat.name, strip_tracking(url),
-                                       f"layout: selectors for {', '.join(missing)} matched nothing on a course page"))
+            page.rejects.append(
+                Reject(
+                    cat.name,
+                    strip_tracking(url),
+                    f"layout: selectors for {', '.join(missing)} matched nothing on a course page",
+                )
+            )
             return page
         page.items.append(item)
         return page
     links = cat.listing.links.texts(sel) if kind == "listing" else []
     if not links:
         page.stats[BROKEN] = 1
-        page.rejects.append(Reject(cat.name, None, "layout: no course links matched on a listing page "
-                                   f"(selector {cat.listing.links.css or cat.listing.links.xpath!r})"))
+        page.rejects.append(
+            Reject(
+                cat.name,
+                None,
+                "layout: no course links matched on a listing page "
+                f"(selector {cat.listing.links.css or cat.listing.links.xpath!r})",
+            )
+        )
         return page
     seen: set[str] = set()
     for href in links:

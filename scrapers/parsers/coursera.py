@@ -27,8 +27,12 @@ from scrapers.parsers.common import (
 SOURCE = "coursera"
 SITE = "https://www.coursera.org"
 PARTNER_FIELDS = "name,shortName,links"
-CERTIFICATES = {"VerifiedCert": "verified certificate (paid)", "Specialization": "specialization certificate",
-                "ProfessionalCert": "professional certificate", "MasterTrack": "MasterTrack certificate"}
+CERTIFICATES = {
+    "VerifiedCert": "verified certificate (paid)",
+    "Specialization": "specialization certificate",
+    "ProfessionalCert": "professional certificate",
+    "MasterTrack": "MasterTrack certificate",
+}
 
 
 def partner_names(data: Any) -> dict[str, dict[str, Any]]:
@@ -62,9 +66,15 @@ def _common(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[st
         "languages": langs,
         "learning_outcomes": outcomes(record.get("learningObjectives"), description, langs[0] if langs else None),
         "participation_form": "online",
-        "subjects": list(dict.fromkeys(
-            v for d in as_list(record.get("domainTypes")) if isinstance(d, dict)
-            for v in (text(d.get("domainId")), text(d.get("subdomainId"))) if v)),
+        "subjects": list(
+            dict.fromkeys(
+                v
+                for d in as_list(record.get("domainTypes"))
+                if isinstance(d, dict)
+                for v in (text(d.get("domainId")), text(d.get("subdomainId")))
+                if v
+            )
+        ),
         "extras": {"partner_ids": ids, "partner_names": found},
     }
 
@@ -74,15 +84,22 @@ def course_item(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dic
     certs = [c for c in as_list(record.get("certificates")) if text(c)]
     start = record.get("startDate")
     item = _common(record, known)
-    item.update({
-        "source_id": text(record.get("id")) or slug,
-        "url": f"{SITE}/learn/{slug}" if slug else None,
-        "workload_raw": text(record.get("workload")),
-        "certificate_type": ", ".join(CERTIFICATES.get(c, c) for c in certs) or None,
-        "runs": [run(start=start)] if start else [],
-    })
-    item["extras"].update({k: record[k] for k in ("courseType", "slug", "subtitleLanguages", "certificates",
-                                                   "specializations", "photoUrl") if record.get(k) is not None})
+    item.update(
+        {
+            "source_id": text(record.get("id")) or slug,
+            "url": f"{SITE}/learn/{slug}" if slug else None,
+            "workload_raw": text(record.get("workload")),
+            "certificate_type": ", ".join(CERTIFICATES.get(c, c) for c in certs) or None,
+            "runs": [run(start=start)] if start else [],
+        }
+    )
+    item["extras"].update(
+        {
+            k: record[k]
+            for k in ("courseType", "slug", "subtitleLanguages", "certificates", "specializations", "photoUrl")
+            if record.get(k) is not None
+        }
+    )
     return item
 
 
@@ -92,15 +109,20 @@ def specialization_item(record: dict[str, Any], known: dict[str, dict[str, Any]]
     item = _common(record, known)
     if not item["description"]:
         item["description"] = text(record.get("tagline"))
-    item.update({
-        "source_id": f"specialization:{text(record.get('id')) or slug}",
-        "url": f"{SITE}/specializations/{slug}" if slug else None,
-        "stackability": f"Specialization of {len(course_ids)} courses; completing all earns the "
-                        "specialization certificate." if course_ids else None,
-        "certificate_type": "specialization certificate",
-    })
-    item["extras"].update({"kind": "specialization", "course_ids": course_ids, "slug": slug,
-                           "tagline": text(record.get("tagline"))})
+    item.update(
+        {
+            "source_id": f"specialization:{text(record.get('id')) or slug}",
+            "url": f"{SITE}/specializations/{slug}" if slug else None,
+            "stackability": f"Specialization of {len(course_ids)} courses; completing all earns the "
+            "specialization certificate."
+            if course_ids
+            else None,
+            "certificate_type": "specialization certificate",
+        }
+    )
+    item["extras"].update(
+        {"kind": "specialization", "course_ids": course_ids, "slug": slug, "tagline": text(record.get("tagline"))}
+    )
     return item
 
 
@@ -131,11 +153,13 @@ def parse(body: bytes, url: str) -> Page:
 
     data = load_json(body, "coursera api")
     if isinstance(data, dict) and "errorCode" in data:
-        raise ParseError(f"coursera api: error response ({text(data.get('errorCode'))}: "
-                         f"{text(data.get('message'))})")
+        raise ParseError(f"coursera api: error response ({text(data.get('errorCode'))}: {text(data.get('message'))})")
     page = parse_data(data, url)
-    return page if page is not None else fallback(
-        data, url, "coursera api: no `elements` list in the response", skip=SOURCE)
+    return (
+        page
+        if page is not None
+        else fallback(data, url, "coursera api: no `elements` list in the response", skip=SOURCE)
+    )
 
 
 def parse_data(data: Any, url: str) -> Page | None:
@@ -156,8 +180,11 @@ def parse_data(data: Any, url: str) -> Page | None:
     unresolved = sorted({i for item in page.items for i in item["extras"]["partner_ids"] if i not in known})
     if unresolved and url.startswith("http"):
         query = {"ids": ",".join(unresolved), "fields": PARTNER_FIELDS}
-        page.follow.append(FollowUp(with_query(urljoin(url, "partners.v1"), **query), kind="partners",
-                                    meta={"partner_ids": unresolved}))
+        page.follow.append(
+            FollowUp(
+                with_query(urljoin(url, "partners.v1"), **query), kind="partners", meta={"partner_ids": unresolved}
+            )
+        )
     if unresolved:
         page.stats["coursera/partner_lookups"] = len(unresolved)
 

@@ -40,8 +40,11 @@ class _Scrubber:
             name = (ext.get("Name") or "").strip()
             names.update(n for n in [name, *name.split()] if len(n) > 2)
         # longest first so a full name is replaced before its parts
-        self.pattern = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(names, key=len, reverse=True))) \
-            if names else None
+        self.pattern = (
+            re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(names, key=len, reverse=True)))
+            if names
+            else None
+        )
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
@@ -117,8 +120,11 @@ def _joined(*parts: dict[str, str], labels: tuple[str | None, ...]) -> dict[str,
     langs = dict.fromkeys(lang for part in parts for lang in part)
     out = {}
     for lang in langs:
-        chunks = [f"{label}: {part[lang]}" if label else part[lang] for part, label in zip(parts, labels, strict=True)
-                  if part.get(lang)]
+        chunks = [
+            f"{label}: {part[lang]}" if label else part[lang]
+            for part, label in zip(parts, labels, strict=True)
+            if part.get(lang)
+        ]
         if chunks:
             out[lang] = "\n\n".join(chunks)
     return out
@@ -160,8 +166,14 @@ def _assessment(course: etree._Element, scrub: _Scrubber) -> tuple[dict[str, Any
         assessment = f"{assessment} ({note})"
     examiner = ("; external examiner" if evaluation == "GLOB_EXTERN" else "; internal examiner") if evaluation else ""
     fields = {"assessment": assessment, "quality_assurance": "Accredited Danish university" + examiner}
-    extras = {"exam_schedule_keys": schedule, "assessment_key": key, "assessment_notes": notes or None,
-              "evaluation": evaluation, "marking_scale": marking, "exam_aids": aids}
+    extras = {
+        "exam_schedule_keys": schedule,
+        "assessment_key": key,
+        "assessment_notes": notes or None,
+        "evaluation": evaluation,
+        "marking_scale": marking,
+        "exam_aids": aids,
+    }
     return fields, extras
 
 
@@ -175,9 +187,11 @@ def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None
     def codes(path: str) -> list[str]:
         return list(dict.fromkeys(code.strip() for n in course.findall(path) if (code := n.get("Txt"))))
 
-    return text, {"prerequisites": by_lang,
-                  "prerequisite_courses": codes("Qualified_Prerequisites/DTU_CoursesTxt"),
-                  "mandatory_prerequisite_courses": codes("Mandatory_Prerequisites/DTU_CoursesTxt")}
+    return text, {
+        "prerequisites": by_lang,
+        "prerequisite_courses": codes("Qualified_Prerequisites/DTU_CoursesTxt"),
+        "mandatory_prerequisite_courses": codes("Mandatory_Prerequisites/DTU_CoursesTxt"),
+    }
 
 
 def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -185,7 +199,9 @@ def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, 
     keys = [sk for s in course.findall("Class_Schedule/Schedule") if (sk := s.get("ScheduleKey"))]
     notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
     return [{"schedule": k} for k in keys], {
-        "schedule_keys": keys, "schedule_notes": notes or None, "schedule_weeks": schedule_weeks(keys) or None,
+        "schedule_keys": keys,
+        "schedule_notes": notes or None,
+        "schedule_weeks": schedule_weeks(keys) or None,
         # DTU's own code (P2M, P6M, ...): not an ISO 8601 length (P2M is used for three-week courses)
         "course_duration_code": (course.findtext("Course_Duration/Exact") or "").strip() or None,
     }
@@ -193,16 +209,25 @@ def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, 
 
 def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
     """Extras about the course as DTU publishes it: volume, types, open university, limits, hours, remarks."""
-    types = [t.get("OfferedAsACourseOfTypeKey") for t in course.iter("OfferedAsACourseOfType")
-             if t.get("OfferedAsACourseOfTypeKey")]
+    types = [
+        t.get("OfferedAsACourseOfTypeKey")
+        for t in course.iter("OfferedAsACourseOfType")
+        if t.get("OfferedAsACourseOfTypeKey")
+    ]
     open_flag = course.find("Open_University")
     open_info = course.find("DTU/OpenUniversity")
     home = course.find("Course_Home_Page")
     restrictions = course.find("Restrictions")
-    hours = {h.get("HourDistribuitionKey"): h.get("Hours")
-             for h in course.findall("HoursDistribuition/HourDistribuition") if h.get("HourDistribuitionKey")}
-    remarks = _joined(scrub.texts(_txt_section(course, "DTU_Remark")), scrub.texts(_txt_section(course, "Remark")),
-                      labels=(None, None))
+    hours = {
+        h.get("HourDistribuitionKey"): h.get("Hours")
+        for h in course.findall("HoursDistribuition/HourDistribuition")
+        if h.get("HourDistribuitionKey")
+    }
+    remarks = _joined(
+        scrub.texts(_txt_section(course, "DTU_Remark")),
+        scrub.texts(_txt_section(course, "Remark")),
+        labels=(None, None),
+    )
     return {
         "volume": course.get("Volume"),
         "last_updated": course.get("LastUpdated"),
@@ -210,7 +235,8 @@ def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
         "open_university": open_flag is not None
         and (open_flag.get("TaughtUnderOpenUniversity") or "").lower() == "true",
         "open_university_subtitle": scrub((open_info.findtext("SubTitle") or "").strip() or None)
-        if open_info is not None else None,
+        if open_info is not None
+        else None,
         "course_types": types,
         "home_page": home.get("URL") if home is not None else None,
         "participants_max": restrictions.get("Max") if restrictions is not None else None,
@@ -325,8 +351,9 @@ def parse(body: bytes, url: str) -> Page:
     if method == "GetCourseCodeStartLetters":
         for letters in unique:
             query = {"startLetters": letters, **({"yearGroup": year} if year else {})}
-            page.follow.append(FollowUp(f"{SERVICE}/GetCoursesByCourseCodeStartingLetters?{urlencode(query)}",
-                                        kind="codes"))
+            page.follow.append(
+                FollowUp(f"{SERVICE}/GetCoursesByCourseCodeStartingLetters?{urlencode(query)}", kind="codes")
+            )
         if not page.follow:
             page.stats["errors/empty_results"] = 1
         return page

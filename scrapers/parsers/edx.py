@@ -42,8 +42,9 @@ PAID_SEATS = ("verified", "professional", "no-id-professional", "credit", "maste
 def _price(seats: list[Any]) -> dict[str, Any]:
     """The paid certificate seat's price; free when an audit/honor seat costs nothing."""
     rows = [s for s in seats if isinstance(s, dict)]
-    raw = "; ".join(f"{s.get('price')} {s.get('currency') or ''} ({s.get('type')})"
-                    for s in rows if s.get("price") is not None)
+    raw = "; ".join(
+        f"{s.get('price')} {s.get('currency') or ''} ({s.get('type')})" for s in rows if s.get("price") is not None
+    )
     free = any(s.get("type") in ("audit", "honor") and parse_number(s.get("price")) == 0 for s in rows)
     paid = next((s for t in PAID_SEATS for s in rows if s.get("type") == t and parse_number(s.get("price"))), None)
     out: dict[str, Any] = {"price_raw": raw or None, "is_free": True if free else (False if paid else None)}
@@ -58,8 +59,9 @@ def _pick_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The run that describes the offer now: published and marketable first, then the latest start."""
     if not runs:
         return {}
-    return sorted(runs, key=lambda r: (r.get("status") == "published", not r.get("hidden"),
-                                       text(r.get("start")) or ""))[-1]
+    return sorted(
+        runs, key=lambda r: (r.get("status") == "published", not r.get("hidden"), text(r.get("start")) or "")
+    )[-1]
 
 
 def _url(record: dict[str, Any], runs: list[dict[str, Any]], kind: str = "course") -> str | None:
@@ -77,10 +79,15 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
     lo, hi = current.get("min_effort"), current.get("max_effort")
     weeks = current.get("weeks_to_complete")
     lang = text(current.get("content_language"))
-    description = text(record.get("full_description")) or text(record.get("short_description")) \
-        or text(current.get("full_description")) or text(current.get("short_description"))
-    stated = [text(v.get("value")) if isinstance(v, dict) else text(v)
-              for v in as_list(record.get("expected_learning_items"))]
+    description = (
+        text(record.get("full_description"))
+        or text(record.get("short_description"))
+        or text(current.get("full_description"))
+        or text(current.get("short_description"))
+    )
+    stated = [
+        text(v.get("value")) if isinstance(v, dict) else text(v) for v in as_list(record.get("expected_learning_items"))
+    ]
     structured = [s for s in stated if s] or list_items(record.get("outcome") or current.get("outcome"))
     owners = [o for o in as_list(record.get("owners")) if isinstance(o, dict)]
     level = text(record.get("level_type")) or text(current.get("level_type"))
@@ -97,26 +104,32 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
         "platform": "edX",
         "languages": [lang] if lang else [],
         "learning_outcomes": outcomes(structured, description, lang),
-        "workload_raw": (f"{lo}-{hi} hours per week" if lo and hi and lo != hi else
-                         f"{lo or hi} hours per week") if (lo or hi) else None,
+        "workload_raw": (f"{lo}-{hi} hours per week" if lo and hi and lo != hi else f"{lo or hi} hours per week")
+        if (lo or hi)
+        else None,
         "duration_weeks": weeks if isinstance(weeks, int | float) and weeks > 0 else None,
         "duration_raw": f"{weeks} weeks" if isinstance(weeks, int | float) and weeks > 0 else None,
         "level_raw": level,
         "participation_form": "online",
         "participation_raw": text(current.get("pacing_type")),
-        "prerequisites": text(record.get("prerequisites_raw")) or "; ".join(names(record.get("prerequisites")))
-        or None,
-        "runs": [run(r.get("key"), r.get("start"), r.get("end"), r.get("weeks_to_complete"), r.get("pacing_type"))
-                 for r in runs],
+        "prerequisites": text(record.get("prerequisites_raw")) or "; ".join(names(record.get("prerequisites"))) or None,
+        "runs": [
+            run(r.get("key"), r.get("start"), r.get("end"), r.get("weeks_to_complete"), r.get("pacing_type"))
+            for r in runs
+        ],
         "subjects": names(record.get("subjects")),
         "certificate_type": ", ".join(f"{t} certificate" for t in seat_types if t in PAID_SEATS) or None,
         **_price(seats),
         "extras": {
-            "uuid": text(record.get("uuid")), "owner_keys": names(owners, "key"),
+            "uuid": text(record.get("uuid")),
+            "owner_keys": names(owners, "key"),
             "skills": names(record.get("skill_names")) or names(record.get("skills")),
-            "course_type": text(record.get("course_type")), "effort_min_hours_per_week": lo,
-            "effort_max_hours_per_week": hi, "run_status": text(current.get("status")),
-            "availability": text(current.get("availability")), "seat_types": seat_types,
+            "course_type": text(record.get("course_type")),
+            "effort_min_hours_per_week": lo,
+            "effort_max_hours_per_week": hi,
+            "run_status": text(current.get("status")),
+            "availability": text(current.get("availability")),
+            "seat_types": seat_types,
         },
     }
 
@@ -126,15 +139,19 @@ def program_item(record: dict[str, Any]) -> dict[str, Any]:
     orgs = [o for o in as_list(record.get("authoring_organizations")) if isinstance(o, dict)]
     kind = text(record.get("type")) or "program"
     description = text(record.get("overview")) or text(record.get("subtitle")) or text(record.get("marketing_hook"))
-    prices = [p for p in as_list(record.get("price_ranges")) + as_list(record.get("subscription_prices"))
-              if isinstance(p, dict)]
+    prices = [
+        p
+        for p in as_list(record.get("price_ranges")) + as_list(record.get("subscription_prices"))
+        if isinstance(p, dict)
+    ]
     hours = record.get("total_hours_of_effort")
     return {
         "source_id": f"program:{text(record.get('uuid')) or text(record.get('marketing_slug'))}",
         "url": _url(record, [], kind.lower()),
         "title": text(record.get("title")),
         "description": description,
-        "provider": " / ".join(names(orgs)) or " / ".join(names([o for c in courses for o in as_list(c.get("owners"))]))
+        "provider": " / ".join(names(orgs))
+        or " / ".join(names([o for c in courses for o in as_list(c.get("owners"))]))
         or None,
         "platform": "edX",
         "languages": [v for v in as_list(record.get("language_override")) if text(v)],
@@ -142,32 +159,63 @@ def program_item(record: dict[str, Any]) -> dict[str, Any]:
         "workload_raw": f"{hours} hours in total" if hours else None,
         "level_raw": text(record.get("level_type_override")),
         "participation_form": "online",
-        "stackability": f"{kind} of {len(courses)} courses: " + "; ".join(names(courses, "title")) if courses
-        else None,
+        "stackability": f"{kind} of {len(courses)} courses: " + "; ".join(names(courses, "title")) if courses else None,
         "certificate_type": f"{kind} program certificate",
         "price_raw": "; ".join(f"{p.get('price') or p.get('total')} {p.get('currency')}" for p in prices) or None,
-        "extras": {"kind": kind, "status": text(record.get("status")), "course_keys": names(courses, "key"),
-                   "hidden": record.get("hidden")},
+        "extras": {
+            "kind": kind,
+            "status": text(record.get("status")),
+            "course_keys": names(courses, "key"),
+            "hidden": record.get("hidden"),
+        },
     }
 
 
 def rss_items(root: Any, url: str, page: Page) -> Page:
     """The retired edX RSS course feed (`course:` namespace elements); staff elements are skipped."""
+
     def field(item: Any, name: str) -> list[str]:
         return [(e.text or "").strip() for e in item if local(e.tag) == name and (e.text or "").strip()]
 
     for item in (e for e in root.iter() if local(e.tag) == "item"):
-        get = {name: field(item, name) for name in ("guid", "title", "link", "description", "id", "code", "school",
-                                                     "subject", "effort", "length", "prerequisites", "start",
-                                                     "end", "subtitle", "self_paced", "verified")}
+        get = {
+            name: field(item, name)
+            for name in (
+                "guid",
+                "title",
+                "link",
+                "description",
+                "id",
+                "code",
+                "school",
+                "subject",
+                "effort",
+                "length",
+                "prerequisites",
+                "start",
+                "end",
+                "subtitle",
+                "self_paced",
+                "verified",
+            )
+        }
         one = {k: (v[0] if v else None) for k, v in get.items()}
-        record = {"source_id": one["id"] or one["guid"], "url": strip_tracking(one["link"]), "title": one["title"],
-                  "description": one["description"], "provider": one["school"], "platform": "edX",
-                  "learning_outcomes": outcomes(None, one["description"]), "workload_raw": one["effort"],
-                  "duration_raw": one["length"], "prerequisites": one["prerequisites"],
-                  "participation_form": "online", "subjects": get["subject"],
-                  "runs": [run(one["id"], one["start"], one["end"])] if one["start"] else [],
-                  "extras": {"code": one["code"], "subtitle": one["subtitle"], "self_paced": one["self_paced"]}}
+        record = {
+            "source_id": one["id"] or one["guid"],
+            "url": strip_tracking(one["link"]),
+            "title": one["title"],
+            "description": one["description"],
+            "provider": one["school"],
+            "platform": "edX",
+            "learning_outcomes": outcomes(None, one["description"]),
+            "workload_raw": one["effort"],
+            "duration_raw": one["length"],
+            "prerequisites": one["prerequisites"],
+            "participation_form": "online",
+            "subjects": get["subject"],
+            "runs": [run(one["id"], one["start"], one["end"])] if one["start"] else [],
+            "extras": {"code": one["code"], "subtitle": one["subtitle"], "self_paced": one["self_paced"]},
+        }
         parse_records(page, SOURCE, [record], lambda r: r, lambda r: r.get("source_id"))
     nxt = next((e.get("href") for e in root.iter() if local(e.tag) == "link" and e.get("rel") == "next"), None)
     if next_link(url, nxt):
@@ -189,8 +237,11 @@ def parse_data(data: Any, url: str) -> Page | None:
         return mit.parse_data(data, url)
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         records, nxt, count = data["results"], data.get("next"), data.get("count")
-    elif isinstance(data, list) and any(isinstance(r, dict) and ("course_runs" in r or "readable_id" in r
-                                        or "authoring_organizations" in r or "owners" in r) for r in data):
+    elif isinstance(data, list) and any(
+        isinstance(r, dict)
+        and ("course_runs" in r or "readable_id" in r or "authoring_organizations" in r or "owners" in r)
+        for r in data
+    ):
         records, nxt, count = data, None, None
     else:
         return None
@@ -199,9 +250,17 @@ def parse_data(data: Any, url: str) -> Page | None:
         return mit.parse_data(data, url)
     page = Page()
     makers = {"program": program_item, "course": course_item, "mit": mit.record_item}
-    parse_records(page, SOURCE, records, lambda r: makers[_kind(r)](r),
-                  lambda r: (f"program:{r.get('uuid')}" if _kind(r) == "program" and r.get("uuid") else
-                             r.get("key") or r.get("uuid") or r.get("readable_id") or r.get("nid")))
+    parse_records(
+        page,
+        SOURCE,
+        records,
+        lambda r: makers[_kind(r)](r),
+        lambda r: (
+            f"program:{r.get('uuid')}"
+            if _kind(r) == "program" and r.get("uuid")
+            else r.get("key") or r.get("uuid") or r.get("readable_id") or r.get("nid")
+        ),
+    )
     note_empty(page, expected=bool(count) or "page=" in url)
     follow = next_link(url, nxt)
     if follow:
@@ -222,5 +281,8 @@ def parse(body: bytes, url: str) -> Page:
     if isinstance(data, dict) and ("detail" in data or "error" in data) and "results" not in data:
         raise ParseError(f"edx discovery api: error response ({text(data.get('detail')) or text(data.get('error'))})")
     page = parse_data(data, url)
-    return page if page is not None else fallback(
-        data, url, "edx discovery api: no `results` list of courses or programs", skip=SOURCE)
+    return (
+        page
+        if page is not None
+        else fallback(data, url, "edx discovery api: no `results` list of courses or programs", skip=SOURCE)
+    )

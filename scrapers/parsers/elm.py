@@ -44,6 +44,7 @@ Node = dict[str, Any]
 
 # ---- one neutral graph from either serialisation ------------------------------------------------------------
 
+
 def _key(name: str) -> str:
     """`http://data.europa.eu/snb/model/elm/EQFLevel`, `elm:EQFLevel`, `eqfLevel` -> `eqflevel`."""
     if name in ("@id", "id"):
@@ -77,9 +78,13 @@ def _from_json(value: Any) -> Any:
                 node["id"] = v if isinstance(v, str) else None
             else:
                 node[key] = _from_json(v)
-        if node and "id" not in node and "_class" not in node and all(
-                isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", k) for k in node) \
-                and all(isinstance(v, str) for v in node.values()):
+        if (
+            node
+            and "id" not in node
+            and "_class" not in node
+            and all(isinstance(k, str) and re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", k) for k in node)
+            and all(isinstance(v, str) for v in node.values())
+        ):
             return {"_lang": dict(node)}  # compact language map {"en": "...", "nl": "..."}
         return node
     return value
@@ -173,6 +178,7 @@ def types_of(node: Any) -> set[str]:
 
 # ---- value helpers -----------------------------------------------------------------------------------------
 
+
 def lang_map(value: Any) -> dict[str, str]:
     """A language-tagged text as {lang: text}; a plain string counts as language-neutral ('')."""
     out: dict[str, str] = {}
@@ -244,14 +250,20 @@ def _iso_hours(value: str | None) -> float | None:
 
 # ---- mapping -----------------------------------------------------------------------------------------------
 
+
 def organisation(graph: Graph, org: Any) -> dict[str, Any]:
     if not isinstance(org, dict):
         return {}
     name = text_of(org.get("legalname")) or text_of(org.get("preflabel")) or text_of(org.get("altlabel"))
     country = None
-    for path in (("location", "address", "countrycode"), ("contactpoint", "address", "countrycode"),
-                 ("registration", "spatial"), ("eidaslegalidentifier", "spatial"), ("vatidentifier", "spatial"),
-                 ("location", "spatialcode")):
+    for path in (
+        ("location", "address", "countrycode"),
+        ("contactpoint", "address", "countrycode"),
+        ("registration", "spatial"),
+        ("eidaslegalidentifier", "spatial"),
+        ("vatidentifier", "spatial"),
+        ("location", "spatialcode"),
+    ):
         for value in graph.all(org, *path):
             country = country_alpha2(concept_id(value))
             if country:
@@ -273,8 +285,11 @@ def _credit(graph: Graph, spec: Node | None) -> dict[str, Any]:
         point = cp.get("point")
         point = point if isinstance(point, str | int | float) else text_of(point)
         out["credit_points"].append({"framework": fid, "framework_label": label, "point": point})
-        is_ects = fid == ECTS_FRAMEWORK or "european credit transfer" in (label or "").lower() or \
-            "ects" in (label or "").lower()
+        is_ects = (
+            fid == ECTS_FRAMEWORK
+            or "european credit transfer" in (label or "").lower()
+            or "ects" in (label or "").lower()
+        )
         if is_ects and parse_number(point) is not None and "ects" not in out:
             out["ects"] = parse_number(point)
     return out
@@ -310,8 +325,11 @@ def _outcomes(graph: Graph, spec: Node | None) -> list[dict[str, Any]]:
         text, lang = pick(titles)
         if not text:
             continue
-        esco = [u for u in (concept_id(s) for s in graph.all(lo, "relatedescoskill"))
-                if u and u.startswith("http://data.europa.eu/esco/")]
+        esco = [
+            u
+            for u in (concept_id(s) for s in graph.all(lo, "relatedescoskill"))
+            if u and u.startswith("http://data.europa.eu/esco/")
+        ]
         item: dict[str, Any] = {"text": text, "lang": lang, "esco_uris": list(dict.fromkeys(esco))}
         if lang and not lang.startswith("en") and titles.get("en"):
             item["text_en"] = titles["en"]
@@ -342,8 +360,7 @@ def _price(graph: Graph, opp: Node | None) -> dict[str, Any]:
     return {}
 
 
-def _provider(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
-              issuer: Any) -> dict[str, Any]:
+def _provider(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node], issuer: Any) -> dict[str, Any]:
     candidates = [*graph.all(opp, "providedby"), *graph.all(spec, "awardingopportunity", "awardingbody")]
     for claim in claimed_by:
         candidates += graph.all(claim, "awardedby", "awardingbody")
@@ -361,21 +378,32 @@ def _languages(graph: Graph, opp: Node | None, spec: Node | None) -> list[str]:
     languages = [c for c in (language_alpha2(concept_id(v)) for v in graph.all(spec, "language")) if c]
     if languages:
         return languages
-    return [c for c in (language_alpha2(concept_id(v))
-                        for v in graph.all(opp, "learningactivityspecification", "language")) if c]
+    return [
+        c
+        for c in (language_alpha2(concept_id(v)) for v in graph.all(opp, "learningactivityspecification", "language"))
+        if c
+    ]
 
 
 def _assessment(graph: Graph, spec: Node | None, claimed_by: list[Node]) -> dict[str, Any]:
     """Assessment titles and identity / supervision checks of the specification and the credentials claiming it."""
-    assessments = [a for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
-                   if isinstance(a, dict)]
+    assessments = [
+        a
+        for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
+        if isinstance(a, dict)
+    ]
     titles = [text_of(a.get("title")) or text_of(graph.first(a, "specifiedby", "title")) for a in assessments]
-    checks = [concept_label(v) for a in assessments
-              for v in graph.all(a, "idverification") + graph.all(a, "supervisionverification")]
+    checks = [
+        concept_label(v)
+        for a in assessments
+        for v in graph.all(a, "idverification") + graph.all(a, "supervisionverification")
+    ]
     quality = [text_of(a.get("title")) for a in graph.all(spec, "accreditation") if isinstance(a, dict)]
-    return {"assessment": "; ".join(t for t in titles if t) or None,
-            "supervision_identity_check": "; ".join(t for t in checks if t) or None,
-            "quality_assurance": "; ".join(q for q in quality if q) or None}
+    return {
+        "assessment": "; ".join(t for t in titles if t) or None,
+        "supervision_identity_check": "; ".join(t for t in checks if t) or None,
+        "quality_assurance": "; ".join(q for q in quality if q) or None,
+    }
 
 
 def _volume(graph: Graph, spec: Node | None) -> str | None:
@@ -388,8 +416,12 @@ def _workload(graph: Graph, opp: Node | None, volume: str | None) -> dict[str, A
     """Volume of learning as hours when it is a time-only ISO duration, else as raw text; the stated duration."""
     hours = _iso_hours(volume)
     duration = graph.first(opp, "duration")
-    return {"workload_raw": None if hours else volume, "workload_hours_min": hours, "workload_hours_max": hours,
-            "duration_raw": duration if isinstance(duration, str) else None}
+    return {
+        "workload_raw": None if hours else volume,
+        "workload_hours_min": hours,
+        "workload_hours_max": hours,
+        "duration_raw": duration if isinstance(duration, str) else None,
+    }
 
 
 def _where_and_when(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> dict[str, Any]:
@@ -404,8 +436,10 @@ def _where_and_when(graph: Graph, main: Node, opp: Node | None, spec: Node | Non
 def _classification(graph: Graph, main: Node, spec: Node | None) -> dict[str, Any]:
     """Subjects (ISCED-F codes, thematic areas, subjects), the credential type, the level, what it is part of."""
     types = [concept_label(t) for t in graph.all(main, "dctype") if isinstance(t, dict)]
-    subjects = [concept_label(s) or _tail(concept_id(s)) for s in graph.all(spec, "iscedfcode")
-                + graph.all(spec, "thematicarea") + graph.all(spec, "educationsubject")]
+    subjects = [
+        concept_label(s) or _tail(concept_id(s))
+        for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea") + graph.all(spec, "educationsubject")
+    ]
     eqf = _eqf(graph, spec)
     return {
         "eqf_level": eqf,
@@ -429,22 +463,25 @@ def _extras(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> di
         "type_uris": [concept_id(t) for t in graph.all(main, "dctype") if concept_id(t)],
         "eqf_uri": concept_id(graph.first(spec, "eqflevel")),
         "nqf_levels": [concept_label(n) or concept_id(n) for n in graph.all(spec, "nqflevel")],
-        "isced_f": [concept_id(s) for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea")
-                    if concept_id(s)],
+        "isced_f": [
+            concept_id(s) for s in graph.all(spec, "iscedfcode") + graph.all(spec, "thematicarea") if concept_id(s)
+        ],
         "is_partial_qualification": spec.get("ispartialqualification") if spec else None,
         "has_part": [p.get("id") for p in graph.all(main, "haspart") if isinstance(p, dict)],
         "application_deadlines": [d for d in (to_date(v) for v in graph.all(opp, "applicationdeadline")) if d],
     }
 
 
-def _offer_for(graph: Graph, opp: Node | None, spec: Node | None, claimed: dict[Any, list[Node]],
-               issuer: Any) -> dict[str, Any]:
+def _offer_for(
+    graph: Graph, opp: Node | None, spec: Node | None, claimed: dict[Any, list[Node]], issuer: Any
+) -> dict[str, Any]:
     """`offer_item` with the claims on `spec` looked up inside the record's guard (an id may be any JSON value)."""
     return offer_item(graph, opp, spec, claimed.get(spec.get("id"), []) if spec else [], issuer)
 
 
-def offer_item(graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node],
-               issuer: Any) -> dict[str, Any]:
+def offer_item(
+    graph: Graph, opp: Node | None, spec: Node | None, claimed_by: list[Node], issuer: Any
+) -> dict[str, Any]:
     """One learning opportunity (or a specification offered on its own) as an item of values as ELM gives them."""
     main = opp if opp is not None else spec
     if main is None:
@@ -529,8 +566,14 @@ def parse(body: bytes, url: str) -> Page:
     pairs: list[tuple[Node | None, Node | None]] = []
     if opportunities:
         for found in opportunities:
-            spec = next((s for s in graph.all(found, "learningachievementspecification")
-                         + graph.all(found, "specifiedby") if isinstance(s, dict) and types_of(s) & SPECS), None)
+            spec = next(
+                (
+                    s
+                    for s in graph.all(found, "learningachievementspecification") + graph.all(found, "specifiedby")
+                    if isinstance(s, dict) and types_of(s) & SPECS
+                ),
+                None,
+            )
             pairs.append((found, spec))
     else:
         parts = {p.get("id") for s in specs for p in graph.all(s, "haspart") if isinstance(p, dict)}

@@ -30,7 +30,8 @@ def course_item(course: dict[str, Any]) -> dict[str, Any]:
     org = course.get("organisation") or {}
     runs = [
         {"run_id": r.get("uuid"), "start_date": r.get("start_date"), "duration_weeks": r.get("duration_in_weeks")}
-        for r in course.get("runs") or [] if isinstance(r, dict)
+        for r in course.get("runs") or []
+        if isinstance(r, dict)
     ]
     weeks = next((r["duration_weeks"] for r in runs if r.get("duration_weeks")), None)
     hours = course.get("hours_per_week")
@@ -56,8 +57,11 @@ def course_item(course: dict[str, Any]) -> dict[str, Any]:
         "runs": runs,
         "subjects": [c for c in course.get("categories") or [] if isinstance(c, str)],
         "certificate_type": "certificate of achievement (paid upgrade)" if course.get("has_certificates") else None,
-        "extras": {k: course[k] for k in ("hours_per_week", "image_url", "trailer", "has_certificates")
-                   if course.get(k) is not None},
+        "extras": {
+            k: course[k]
+            for k in ("hours_per_week", "image_url", "trailer", "has_certificates")
+            if course.get(k) is not None
+        },
     }
 
 
@@ -80,20 +84,28 @@ def program_item(program: dict[str, Any]) -> dict[str, Any]:
         "provider_url": org.get("url"),
         "platform": "FutureLearn",
         "languages": [lang] if lang else [],
-        "learning_outcomes": [{"text": t, "lang": lang} for t in (
-            [o for o in structured if isinstance(o, str)] if isinstance(structured, list)
-            else extract_outcomes(description))],
+        "learning_outcomes": [
+            {"text": t, "lang": lang}
+            for t in (
+                [o for o in structured if isinstance(o, str)]
+                if isinstance(structured, list)
+                else extract_outcomes(description)
+            )
+        ],
         "workload_raw": f"{program['hours_per_week']} hours per week" if program.get("hours_per_week") else None,
         "duration_weeks": weeks if isinstance(weeks, int | float) else None,
         "duration_raw": f"{weeks} weeks" if weeks else None,
         "ects": program.get("ects_credits") or None,
         "participation_form": "online",
         "stackability": f"{str(kind).replace('_', ' ').capitalize()} of {len(courses)} FutureLearn courses"
-                        + (": " + "; ".join(c["name"] for c in courses if c.get("name")) if courses else ""),
+        + (": " + "; ".join(c["name"] for c in courses if c.get("name")) if courses else ""),
         "subjects": [c for c in program.get("categories") or [] if isinstance(c, str)],
         "certificate_type": program.get("award") or None,
-        "extras": {"kind": kind, "course_ids": [c.get("uuid") for c in courses if c.get("uuid")],
-                   "course_urls": [_clean_url(c.get("url")) for c in courses if c.get("url")]},
+        "extras": {
+            "kind": kind,
+            "course_ids": [c.get("uuid") for c in courses if c.get("uuid")],
+            "course_urls": [_clean_url(c.get("url")) for c in courses if c.get("url")],
+        },
     }
 
 
@@ -145,5 +157,8 @@ def parse(body: bytes, url: str) -> Page:
 
     data = load_json(body, "futurelearn feed")
     page = parse_data(data, url)
-    return page if page is not None else fallback(
-        data, url, "futurelearn feed: expected a JSON array of courses or programs", skip=SOURCE)
+    return (
+        page
+        if page is not None
+        else fallback(data, url, "futurelearn feed: expected a JSON array of courses or programs", skip=SOURCE)
+    )

@@ -49,5 +49,5 @@ def parse_data(data: Any, url: str) -> Page | None:
 def parse(body: bytes, url: str) -> Page:
     page = parse_data(load_json(body, "iversity api"), url)
     if page is None:
-        raise ParseError("iversity api: expected {\"courses\": [...]} with organisations")
+        raise ParseError('iversity api: expected {"courses": [...]} with organisations')
     return page

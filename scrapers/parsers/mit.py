@@ -32,8 +32,16 @@ MITXONLINE = "https://mitxonline.mit.edu"
 XPRO = "https://xpro.mit.edu"
 PROLEARN = "https://professional.mit.edu"
 # the source's words -> our ParticipationForm (checked against the schema's Literal at import)
-FORMS = form_vocabulary({"online": "online", "in person": "on-site", "on campus": "on-site", "blended": "blended",
-                        "live virtual": "online", "virtual": "online"})
+FORMS = form_vocabulary(
+    {
+        "online": "online",
+        "in person": "on-site",
+        "on campus": "on-site",
+        "blended": "blended",
+        "live virtual": "online",
+        "virtual": "online",
+    }
+)
 
 
 def _form(raw: str | None) -> ParticipationForm | None:
@@ -68,13 +76,24 @@ def mitxonline_item(record: dict[str, Any]) -> dict[str, Any]:
         "workload_raw": text(page.get("effort")),
         "duration_raw": text(page.get("length")),
         "participation_form": "online",
-        "runs": [run(r.get("courseware_id"), r.get("start_date"), r.get("end_date"),
-                     schedule="self-paced" if r.get("is_self_paced") else None) for r in runs],
+        "runs": [
+            run(
+                r.get("courseware_id"),
+                r.get("start_date"),
+                r.get("end_date"),
+                schedule="self-paced" if r.get("is_self_paced") else None,
+            )
+            for r in runs
+        ],
         "subjects": names(record.get("departments")) + names(record.get("topics")),
         "certificate_type": text(record.get("certificate_type")),
         **(_price(prices[0]) if prices else {}),
-        "extras": {"id": record.get("id"), "live": page.get("live"), "availability": text(record.get("availability")),
-                   "programs": names(record.get("programs"), "readable_id") or names(record.get("programs"), "title")},
+        "extras": {
+            "id": record.get("id"),
+            "live": page.get("live"),
+            "availability": text(record.get("availability")),
+            "programs": names(record.get("programs"), "readable_id") or names(record.get("programs"), "title"),
+        },
     }
 
 
@@ -102,8 +121,11 @@ def xpro_item(record: dict[str, Any]) -> dict[str, Any]:
         "subjects": names(record.get("topics")),
         "certificate_type": "professional certificate",
         **(_price(prices[0]) if prices else {}),
-        "extras": {"id": record.get("id"), "ceus": text(record.get("credits")),
-                   "availability": text(record.get("availability"))},
+        "extras": {
+            "id": record.get("id"),
+            "ceus": text(record.get("credits")),
+            "availability": text(record.get("availability")),
+        },
     }
 
 
@@ -127,14 +149,18 @@ def prolearn_item(doc: dict[str, Any]) -> dict[str, Any]:
         "participation_form": _form(fmt),
         "participation_raw": fmt,
         "price_raw": text(doc.get("field_price")),
-        "stackability": f"Counts towards the Professional Certificate Program in {certificate}" if certificate
+        "stackability": f"Counts towards the Professional Certificate Program in {certificate}"
+        if certificate
         else None,
         "runs": [run(start=s, end=ends[i] if i < len(ends) else None) for i, s in enumerate(starts)],
         "subjects": [s for s in (text(doc.get("ucc_name")),) if s],
         "certificate_type": "certificate of completion (CEUs)" if doc.get("field_non_degree_credits") else None,
-        "extras": {"kind": text(doc.get("field_course_or_program")), "ceus": text(doc.get("field_non_degree_credits")),
-                   "application_url": text(doc.get("course_application_url")),
-                   "related": as_list(doc.get("related_courses_programs_title"))},
+        "extras": {
+            "kind": text(doc.get("field_course_or_program")),
+            "ceus": text(doc.get("field_non_degree_credits")),
+            "application_url": text(doc.get("course_application_url")),
+            "related": as_list(doc.get("related_courses_programs_title")),
+        },
     }
 
 
@@ -144,8 +170,12 @@ def record_item(record: dict[str, Any]) -> dict[str, Any]:
         return prolearn_item(record)
     if "page" in record or "departments" in record:
         return mitxonline_item(record)
-    if text(record.get("platform")) == "xPRO" or "format" in record or "credits" in record \
-            or "xpro" in (text(record.get("url")) or ""):
+    if (
+        text(record.get("platform")) == "xPRO"
+        or "format" in record
+        or "credits" in record
+        or "xpro" in (text(record.get("url")) or "")
+    ):
         return xpro_item(record)
     return mitxonline_item(record)
 

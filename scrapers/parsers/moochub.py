@@ -29,8 +29,16 @@ from scrapers.parsers.common import (
 
 SOURCE = "moochub"
 # the source's words -> our ParticipationForm (checked against the schema's Literal at import)
-FORMS = form_vocabulary({"online": "online", "mooc": "online", "asynchronous": "online", "synchronous": "online",
-                        "blended": "blended", "onsite": "on-site"})
+FORMS = form_vocabulary(
+    {
+        "online": "online",
+        "mooc": "online",
+        "asynchronous": "online",
+        "synchronous": "online",
+        "blended": "blended",
+        "onsite": "on-site",
+    }
+)
 
 
 def localised(value: Any, prefer: str = "en") -> tuple[str | None, str | None]:
@@ -73,8 +81,9 @@ def _teaches(skills: Any, lang: str | None) -> list[dict[str, Any]]:
 
 def _offers(offers: Any, access: list[str]) -> dict[str, Any]:
     rows = [o for o in as_list(offers) if isinstance(o, dict) and o.get("price") is not None]
-    raw = "; ".join(f"{o.get('category') or 'offer'}: {o.get('price')} {o.get('priceCurrency') or ''}".strip()
-                    for o in rows)
+    raw = "; ".join(
+        f"{o.get('category') or 'offer'}: {o.get('price')} {o.get('priceCurrency') or ''}".strip() for o in rows
+    )
     course = next((o for o in rows if o.get("category") in ("complete", "course")), rows[0] if rows else None)
     out: dict[str, Any] = {"price_raw": raw or (", ".join(access) or None)}
     if course is not None:
@@ -132,19 +141,29 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
         "participation_form": (forms.pop() if len(forms) == 1 else ("blended" if forms else None)),
         "participation_raw": ", ".join(modes) or None,
         "prerequisites": "; ".join(_names(attrs.get("competencyRequired"))) or None,
-        "stackability": "; ".join(f"Part of {text(p.get('title')) or text(p.get('identifier'))}"
-                                  for p in parts) or None,
+        "stackability": "; ".join(f"Part of {text(p.get('title')) or text(p.get('identifier'))}" for p in parts)
+        or None,
         "part_of": [i for i in (text(p.get("identifier")) for p in parts) if i],
-        "runs": [run(attrs.get("courseCode"), s, ends[i] if i < len(ends) else None, iso_duration_weeks(duration))
-                 for i, s in enumerate(starts) if s],
+        "runs": [
+            run(attrs.get("courseCode"), s, ends[i] if i < len(ends) else None, iso_duration_weeks(duration))
+            for i, s in enumerate(starts)
+            if s
+        ],
         "subjects": _names(attrs.get("educationalAlignment")),
         "certificate_type": ", ".join(names(attrs.get("educationalCredentialsAwarded"))) or None,
         **_offers(attrs.get("offer"), access),
-        "extras": {"course_code": text(attrs.get("courseCode")), "type": text(resource.get("type")),
-                   "keywords": names(attrs.get("keywords")), "access": access, "partner_institutes": partners,
-                   "licence": [text(lic.get("identifier")) if isinstance(lic, dict) else text(lic)
-                               for lic in as_list(attrs.get("licence") or attrs.get("license"))],
-                   "workload": workload if not isinstance(workload, dict) else None},
+        "extras": {
+            "course_code": text(attrs.get("courseCode")),
+            "type": text(resource.get("type")),
+            "keywords": names(attrs.get("keywords")),
+            "access": access,
+            "partner_institutes": partners,
+            "licence": [
+                text(lic.get("identifier")) if isinstance(lic, dict) else text(lic)
+                for lic in as_list(attrs.get("licence") or attrs.get("license"))
+            ],
+            "workload": workload if not isinstance(workload, dict) else None,
+        },
     }
 
 
@@ -153,12 +172,14 @@ def parse_data(data: Any, url: str) -> Page | None:
         return None
     page = Page()
     rows = jsonapi.resources(data, "moochub api")
-    courses = [r for r in rows if not isinstance(r, dict) or str(r.get("type", "courses")).lower()
-               in ("course", "courses")]
+    courses = [
+        r for r in rows if not isinstance(r, dict) or str(r.get("type", "courses")).lower() in ("course", "courses")
+    ]
     if len(courses) < len(rows):
         page.stats["moochub/other_resource_types"] = len(rows) - len(courses)
-    parse_records(page, SOURCE, courses, course_item, lambda r: r.get("id") or dict(r.get("attributes") or {})
-                  .get("courseCode"))
+    parse_records(
+        page, SOURCE, courses, course_item, lambda r: r.get("id") or dict(r.get("attributes") or {}).get("courseCode")
+    )
     nxt = jsonapi.next_page(data, url)
     note_empty(page, expected=bool(nxt) or "page" in url)
     if nxt:

@@ -20,9 +20,19 @@ from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "schema_org"
 # the source's words -> our ParticipationForm (checked against the schema's Literal at import)
-FORMS = form_vocabulary({"online": "online", "onsite": "on-site", "on-site": "on-site", "blended": "blended",
-                        "mixed": "blended", "distance": "online", "presence": "on-site", "fulltime": None,
-                        "parttime": None})
+FORMS = form_vocabulary(
+    {
+        "online": "online",
+        "onsite": "on-site",
+        "on-site": "on-site",
+        "blended": "blended",
+        "mixed": "blended",
+        "distance": "online",
+        "presence": "on-site",
+        "fulltime": None,
+        "parttime": None,
+    }
+)
 
 
 def _name(value: Any) -> str | None:
@@ -44,8 +54,11 @@ def _org(node: dict[str, Any]) -> dict[str, Any]:
         for org in as_list(node.get(key)):
             if isinstance(org, dict) and "Person" not in type_names(org) and text(org.get("name")):
                 address = as_dict(org.get("address"))
-                return {"name": text(org["name"]), "url": text(org.get("url")) or text(org.get("sameAs")),
-                        "country": _name(address.get("addressCountry"))}
+                return {
+                    "name": text(org["name"]),
+                    "url": text(org.get("url")) or text(org.get("sameAs")),
+                    "country": _name(address.get("addressCountry")),
+                }
             if isinstance(org, str) and text(org) and key in ("provider", "publisher"):
                 return {"name": text(org)}
     return {}
@@ -67,8 +80,12 @@ def _offer(node: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {"price_raw": raw}
     currency = text(offer.get("priceCurrency"))
-    return {"price_raw": raw, "price_amount": amount if currency or amount == 0 else None,
-            "price_currency": currency.upper() if currency else None, "is_free": amount == 0}
+    return {
+        "price_raw": raw,
+        "price_amount": amount if currency or amount == 0 else None,
+        "price_currency": currency.upper() if currency else None,
+        "is_free": amount == 0,
+    }
 
 
 def _credits(value: Any) -> tuple[float | None, str | None]:
@@ -91,21 +108,28 @@ def _page_of(node_id: Any) -> str | None:
 
 def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
     """One schema.org course/credential node as an item (values as the markup gives them)."""
-    instances = [node] if "CourseInstance" in type_names(node) else \
-        [i for i in as_list(node.get("hasCourseInstance")) if isinstance(i, dict)]
+    instances = (
+        [node]
+        if "CourseInstance" in type_names(node)
+        else [i for i in as_list(node.get("hasCourseInstance")) if isinstance(i, dict)]
+    )
     langs = [v for v in (_name(x) for x in as_list(node.get("inLanguage") or node.get("availableLanguage"))) if v]
     description = text(node.get("description"))
     org = _org(node)
     modes = [m for i in instances for m in as_list(i.get("courseMode")) if text(m)]
     forms = {f for f in (_mode(m) for m in modes) if f}
     workload = text(node.get("timeRequired")) or next(
-        (text(i.get("courseWorkload")) for i in instances if text(i.get("courseWorkload"))), None)
+        (text(i.get("courseWorkload")) for i in instances if text(i.get("courseWorkload"))), None
+    )
     ects, credits_raw = _credits(node.get("numberOfCredits"))
     duration = next((text(i.get("duration")) for i in instances if text(i.get("duration"))), None)
     kind = next((t for t in type_names(node) if t in COURSE_TYPES), "Course")
     return {
-        "source_id": text(node.get("@id")) or text(node.get("courseCode")) or text(node.get("identifier"))
-        or text(node.get("url")) or f"{page_url}#{text(node.get('name'))}",
+        "source_id": text(node.get("@id"))
+        or text(node.get("courseCode"))
+        or text(node.get("identifier"))
+        or text(node.get("url"))
+        or f"{page_url}#{text(node.get('name'))}",
         "url": strip_tracking(urljoin(page_url, text(node.get("url")) or _page_of(node.get("@id")) or "")) or page_url,
         "title": text(node.get("name")),
         "title_lang": langs[0] if langs else None,
@@ -114,8 +138,9 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
         "provider_url": org.get("url"),
         "country": org.get("country") if org.get("country") and len(org["country"]) == 2 else None,
         "languages": langs,
-        "learning_outcomes": outcomes([_name(t) for t in as_list(node.get("teaches"))], description,
-                                      langs[0] if langs else None),
+        "learning_outcomes": outcomes(
+            [_name(t) for t in as_list(node.get("teaches"))], description, langs[0] if langs else None
+        ),
         "workload_raw": workload,
         "duration_raw": duration,
         "duration_weeks": iso_duration_weeks(duration),
@@ -124,8 +149,11 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
         "participation_form": forms.pop() if len(forms) == 1 else ("blended" if forms else None),
         "participation_raw": ", ".join(str(m) for m in modes) or None,
         "prerequisites": "; ".join(filter(None, (_name(c) for c in as_list(node.get("coursePrerequisites"))))) or None,
-        "runs": [run(i.get("identifier"), i.get("startDate"), i.get("endDate"), schedule=_name(i.get("courseSchedule")))
-                 for i in instances if i.get("startDate") or i.get("endDate")],
+        "runs": [
+            run(i.get("identifier"), i.get("startDate"), i.get("endDate"), schedule=_name(i.get("courseSchedule")))
+            for i in instances
+            if i.get("startDate") or i.get("endDate")
+        ],
         "subjects": names(node.get("about")) or [k for k in as_list(node.get("keywords")) if isinstance(k, str)][:20],
         "certificate_type": _name(node.get("educationalCredentialAwarded")) or _name(node.get("credentialCategory")),
         **_offer(node),
@@ -136,8 +164,10 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
 def sitemap_follow(body: bytes, url: str) -> Page | None:
     """Follow-ups from a sitemap or sitemap index; None when the body is not one."""
     head = body.lstrip()[:400].lower()
-    if not (head.startswith(b"<?xml") or head.startswith(b"<urlset") or head.startswith(b"<sitemapindex")) \
-            or b"<html" in head:
+    if (
+        not (head.startswith(b"<?xml") or head.startswith(b"<urlset") or head.startswith(b"<sitemapindex"))
+        or b"<html" in head
+    ):
         return None
     root = load_xml(body, "sitemap")
     kind = local(root.tag)
@@ -155,8 +185,11 @@ def sitemap_follow(body: bytes, url: str) -> Page | None:
 
 def url_list(body: bytes, url: str) -> Page | None:
     """A plain-text list of page URLs, one per line (`#` comments allowed)."""
-    lines = [ln.strip() for ln in body.decode("utf-8", "replace").splitlines() if ln.strip()
-             and not ln.lstrip().startswith("#")]
+    lines = [
+        ln.strip()
+        for ln in body.decode("utf-8", "replace").splitlines()
+        if ln.strip() and not ln.lstrip().startswith("#")
+    ]
     if not lines or not all(re.match(r"^https?://\S+$", ln) for ln in lines):
         return None
     return Page(follow=[FollowUp(ln, kind="page") for ln in lines])

@@ -126,8 +126,9 @@ def jsonld_documents(tree: Any, stats: dict[str, int]) -> list[Any]:
     return docs
 
 
-def extract_nodes(body: bytes, url: str, types: Iterable[str] = COURSE_TYPES,
-                  stats: dict[str, int] | None = None) -> list[dict[str, Any]]:
+def extract_nodes(
+    body: bytes, url: str, types: Iterable[str] = COURSE_TYPES, stats: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """Outermost schema.org nodes of `types` in the page, JSON-LD first, then microdata; refs resolved."""
     stats = stats if stats is not None else {}
     if not body.strip():
@@ -142,8 +143,9 @@ def extract_nodes(body: bytes, url: str, types: Iterable[str] = COURSE_TYPES,
         docs.extend(micro.get("microdata") or [])
     except Exception:  # noqa: BLE001 - extruct raises many kinds; broken microdata must not lose JSON-LD
         stats["structured/bad_microdata"] = 1
-    graph = [g for d in docs for g in (d.get("@graph", [d]) if isinstance(d, dict) else d if isinstance(d, list)
-                                       else [])]
+    graph = [
+        g for d in docs for g in (d.get("@graph", [d]) if isinstance(d, dict) else d if isinstance(d, list) else [])
+    ]
     by_id = {n["@id"]: n for n in _walk(graph) if isinstance(n.get("@id"), str) and len(n) > 1}
     nodes = [_resolve(n, by_id) for n in _outermost(graph, set(types))]
     inner = {c.get("@id") for n in nodes for c in list(_walk(n))[1:] if c.get("@id")}

@@ -14,8 +14,17 @@ SOURCE = "udacity"
 
 
 def course_item(record: dict[str, Any]) -> dict[str, Any]:
-    description = "\n\n".join(p for p in (text(record.get("summary")) or text(record.get("short_summary")),
-                                          text(record.get("expected_learning"))) if p) or None
+    description = (
+        "\n\n".join(
+            p
+            for p in (
+                text(record.get("summary")) or text(record.get("short_summary")),
+                text(record.get("expected_learning")),
+            )
+            if p
+        )
+        or None
+    )
     amount, unit = record.get("expected_duration"), text(record.get("expected_duration_unit"))
     slug = text(record.get("slug"))
     return {
@@ -47,5 +56,5 @@ def parse_data(data: Any, url: str) -> Page | None:
 def parse(body: bytes, url: str) -> Page:
     page = parse_data(load_json(body, "udacity api"), url)
     if page is None:
-        raise ParseError("udacity api: expected {\"courses\": [...]} with course keys")
+        raise ParseError('udacity api: expected {"courses": [...]} with course keys')
     return page

@@ -95,8 +95,9 @@ def _credit(course: dict[str, list[etree._Element]]) -> dict[str, Any]:
     credits = []
     for node in course.get("credit", []):
         kids = _children(node)
-        credits.append({"scheme": _first(kids, "scheme"), "level": _first(kids, "level"),
-                        "value": _first(kids, "value")})
+        credits.append(
+            {"scheme": _first(kids, "scheme"), "level": _first(kids, "level"), "value": _first(kids, "value")}
+        )
     out: dict[str, Any] = {"credits": credits}
     for c in credits:
         if c["value"] and re.fullmatch(r"\d+(?:[.,]\d+)?", c["value"]) and "ects" in (c["scheme"] or "").lower():
@@ -129,14 +130,20 @@ def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]
             venues.append(name)
     return {
         "id": _first(kids, "identifier"),
-        "start": start, "start_text": _text(start_node), "end": end,
+        "start": start,
+        "start_text": _text(start_node),
+        "end": end,
         "duration": _first(kids, "duration"),
-        "apply_from": to_date(_first(kids, "applyFrom")), "apply_until": to_date(_first(kids, "applyUntil")),
+        "apply_from": to_date(_first(kids, "applyFrom")),
+        "apply_until": to_date(_first(kids, "applyUntil")),
         "apply_to": _first(kids, "applyTo"),
-        "study_mode": _first(kids, "studyMode"), "attendance_mode": _first(kids, "attendanceMode"),
+        "study_mode": _first(kids, "studyMode"),
+        "attendance_mode": _first(kids, "attendanceMode"),
         "attendance_pattern": _first(kids, "attendancePattern"),
         "languages": _all(kids, "languageOfInstruction"),
-        "cost": _first(kids, "cost"), "places": _first(kids, "places"), "venues": venues,
+        "cost": _first(kids, "cost"),
+        "places": _first(kids, "places"),
+        "venues": venues,
         "description": _first(kids, "description"),
     }
 
@@ -157,8 +164,11 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
     qual = _children(qualification) if qualification is not None else {}
     presentations = [_presentation(p, stats) for p in kids.get("presentation", [])]
     languages = list(dict.fromkeys(lang for p in presentations for lang in p["languages"]))
-    modes = list(dict.fromkeys(m for p in presentations for m in (p["attendance_mode"], p["study_mode"],
-                                                                   p["attendance_pattern"]) if m))
+    modes = list(
+        dict.fromkeys(
+            m for p in presentations for m in (p["attendance_mode"], p["study_mode"], p["attendance_pattern"]) if m
+        )
+    )
     subjects = []
     for s in kids.get("subject", []):
         value = _text(s)
@@ -166,7 +176,7 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
             subjects.append(value)
     credit = _credit(kids)
     structured_outcomes = _all(kids, "learningOutcome")
-    lang = (languages[0].lower() if languages else None)
+    lang = languages[0].lower() if languages else None
     return {
         "source_id": _identifier(kids) or _first(kids, "url"),
         "url": _first(kids, "url"),
@@ -184,8 +194,11 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
         "participation_raw": "; ".join(modes) or None,
         "duration_raw": next((p["duration"] for p in presentations if p["duration"]), None),
         "price_raw": next((p["cost"] for p in presentations if p["cost"]), None),
-        "runs": [{k: v for k, v in (("run_id", p["id"]), ("start_date", p["start"]), ("end_date", p["end"]))
-                  if v} for p in presentations if p["id"] or p["start"]],
+        "runs": [
+            {k: v for k, v in (("run_id", p["id"]), ("start_date", p["start"]), ("end_date", p["end"])) if v}
+            for p in presentations
+            if p["id"] or p["start"]
+        ],
         "subjects": list(dict.fromkeys(subjects)),
         **{k: v for k, v in credit.items() if k in ("ects", "workload_raw")},
         "extras": {
@@ -195,9 +208,14 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
             "coded_descriptions": [d for d in descriptions if d not in prose] or None,
             "subject_codes": [s.get("identifier") for s in kids.get("subject", []) if s.get("identifier")],
             "credits": credit["credits"],
-            "qualification": {"title": _first(qual, "title"), "level": _first(qual, "educationLevel"),
-                              "type": _first(qual, "type"), "awarded_by": _first(qual, "awardedBy")}
-            if qualification is not None else None,
+            "qualification": {
+                "title": _first(qual, "title"),
+                "level": _first(qual, "educationLevel"),
+                "type": _first(qual, "type"),
+                "awarded_by": _first(qual, "awardedBy"),
+            }
+            if qualification is not None
+            else None,
             "presentations": presentations,
         },
     }
@@ -222,14 +240,14 @@ def parse(body: bytes, url: str) -> Page:
             continue
         for course in (c for c in provider_node if isinstance(c.tag, str) and local(c.tag) == "course"):
             found += 1
-            item = guard_record(page, SOURCE, None,
-                                partial(course_item, course, provider, page.stats))
+            item = guard_record(page, SOURCE, None, partial(course_item, course, provider, page.stats))
             if item is None:
                 continue
             sid = item["source_id"]
             if not sid:
-                page.rejects.append(Reject(SOURCE, None, "source_id: course without identifier or url",
-                                           {"title": item["title"]}))
+                page.rejects.append(
+                    Reject(SOURCE, None, "source_id: course without identifier or url", {"title": item["title"]})
+                )
                 continue
             key = f"{provider.get('name')}|{sid}"
             if key in seen:

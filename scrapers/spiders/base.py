@@ -46,15 +46,20 @@ class SourceSpider(scrapy.Spider):
     parser: Parser
     _chain: ItemChain | None = None
 
-    def __init__(self, source: str | None = None, mode: str = "snapshot", run_id: str | None = None,
-                 landing_dir: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: str | None = None,
+        mode: str = "snapshot",
+        run_id: str | None = None,
+        landing_dir: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=source or self.name, **kwargs)
         self.source = get_source(source or self.name)
         self.parser = self.source.load_parser()
         self.mode = mode
         self.run_id = run_id or new_run_id()
-        self.landing = LandingRun(Path(landing_dir) if landing_dir else landing_root(), self.source.name,
-                                  self.run_id)
+        self.landing = LandingRun(Path(landing_dir) if landing_dir else landing_root(), self.source.name, self.run_id)
         self.seen_bodies: set[str] = set()
         self.pages = 0
 
@@ -73,9 +78,15 @@ class SourceSpider(scrapy.Spider):
         return override or list(self.source.start_urls)
 
     def request_for(self, follow: FollowUp) -> Request:
-        return Request(follow.url, method=follow.method, body=follow.body, headers=follow.headers or None,
-                       callback=self.parse_response, errback=self.on_error,
-                       meta={"kind": follow.kind, **follow.meta})
+        return Request(
+            follow.url,
+            method=follow.method,
+            body=follow.body,
+            headers=follow.headers or None,
+            callback=self.parse_response,
+            errback=self.on_error,
+            meta={"kind": follow.kind, **follow.meta},
+        )
 
     def item_defaults(self) -> dict[str, Any]:
         """Values every item of this source gets unless the parser set them (e.g. country, alliance)."""
@@ -100,9 +111,13 @@ class SourceSpider(scrapy.Spider):
     def parse_response(self, response: Response) -> Iterator[Any]:
         stats = self.crawler.stats
         digest = self.landing.save_response(
-            response.url, response.status, {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()},
-            response.body, response.request.method if response.request else "GET",
-            response.request.body if response.request else None)
+            response.url,
+            response.status,
+            {k.decode(): v[0].decode("latin-1") for k, v in response.headers.items()},
+            response.body,
+            response.request.method if response.request else "GET",
+            response.request.body if response.request else None,
+        )
         if response.status >= 400:
             stats.inc_value(f"errors/http_{response.status}")
             self.logger.error("HTTP %s for %s", response.status, response.url)
@@ -183,8 +198,12 @@ class SourceSpider(scrapy.Spider):
     def error_count(stats: dict[str, Any]) -> int:
         """Every failure the run met: errors/* (fetch, parse, parser and pipeline exceptions, empty results) and
         spider_exceptions/<type> (the per-type keys; `spider_exceptions/count` is their total)."""
-        return sum(v for k, v in stats.items() if isinstance(v, int) and (
-            k.startswith("errors/") or (k.startswith("spider_exceptions/") and k != "spider_exceptions/count")))
+        return sum(
+            v
+            for k, v in stats.items()
+            if isinstance(v, int)
+            and (k.startswith("errors/") or (k.startswith("spider_exceptions/") and k != "spider_exceptions/count"))
+        )
 
     def closed(self, reason: str) -> None:
         """The run's status: ok only when every page parsed and nothing failed; partial runs withdraw nothing."""
@@ -197,7 +216,13 @@ class SourceSpider(scrapy.Spider):
             status = "partial"
         else:
             status = "ok"
-        stats.update({"mcatlas/status": status, "mcatlas/mode": self.mode, "mcatlas/run_id": self.run_id,
-                      "mcatlas/close_reason": reason})
+        stats.update(
+            {
+                "mcatlas/status": status,
+                "mcatlas/mode": self.mode,
+                "mcatlas/run_id": self.run_id,
+                "mcatlas/close_reason": reason,
+            }
+        )
         self.landing.finish(stats, status)
         self.logger.info("%s: %s (%d offers, %d errors)", self.source.name, status, valid, errors)

@@ -62,8 +62,12 @@ class CourseraSpider(SourceSpider):
                     yield out.replace(url=with_query(out.url, ids=",".join(ids)), meta={**out.meta, "partner_ids": ids})
                 continue
             wanted = out.get("extras", {}).get("partner_ids") if isinstance(out, dict) else None
-            if wanted and out.get("provider") is None and wanted[0] not in self.partners \
-                    and wanted[0] not in self.answered:
+            if (
+                wanted
+                and out.get("provider") is None
+                and wanted[0] not in self.partners
+                and wanted[0] not in self.answered
+            ):
                 self.pending[wanted[0]].append(out)
                 continue
             yield self._fill(out) if isinstance(out, dict) and out.get("provider") is None else out

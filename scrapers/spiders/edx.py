@@ -38,12 +38,20 @@ class EdxSpider(SourceSpider):
             self.crawler.stats.set_value("skipped/no_credentials", 1)
             self.logger.error("edx: EDX_CLIENT_ID and EDX_CLIENT_SECRET are not set; skipping (nothing fetched)")
             return
-        body = urlencode({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret,
-                          "token_type": "jwt"})
+        body = urlencode(
+            {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "token_type": "jwt"}
+        )
         token_url = self.settings.get("EDX_TOKEN_URL") or self.source.options.get("token_url") or TOKEN_URL
-        yield Request(str(token_url), method="POST", body=body,
-                      headers={"Content-Type": "application/x-www-form-urlencoded"}, callback=self.on_token,
-                      errback=self.on_error, dont_filter=True, meta={"kind": "token"})
+        yield Request(
+            str(token_url),
+            method="POST",
+            body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            callback=self.on_token,
+            errback=self.on_error,
+            dont_filter=True,
+            meta={"kind": "token"},
+        )
 
     def on_token(self, response: Response) -> Iterator[Request]:
         try:

@@ -19,6 +19,12 @@ class GraphQLSpider(SourceSpider):
     def request_for(self, follow: FollowUp) -> Request:
         if follow.kind == "start" and self.source.options.get("graphql_query"):
             body = json.dumps({"query": self.source.options["graphql_query"]}, separators=(",", ":"))
-            follow = FollowUp(follow.url, follow.kind, follow.meta, "POST", body.encode(),
-                              {"Content-Type": "application/json", "Accept": "application/json"})
+            follow = FollowUp(
+                follow.url,
+                follow.kind,
+                follow.meta,
+                "POST",
+                body.encode(),
+                {"Content-Type": "application/json", "Accept": "application/json"},
+            )
         return super().request_for(follow)

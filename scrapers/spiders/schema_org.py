@@ -21,8 +21,12 @@ class SchemaOrgSpider(SourceSpider):
     def parse_response(self, response: Response) -> Iterator[Any]:
         pattern = self.source.options.get("follow")
         for out in super().parse_response(response):
-            if isinstance(out, Request) and out.meta.get("kind") == "page" and pattern \
-                    and not re.search(str(pattern), out.url):
+            if (
+                isinstance(out, Request)
+                and out.meta.get("kind") == "page"
+                and pattern
+                and not re.search(str(pattern), out.url)
+            ):
                 self.crawler.stats.inc_value("sitemap/urls_not_followed")
                 continue
             yield out

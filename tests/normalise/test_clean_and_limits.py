@@ -41,14 +41,19 @@ def _strings(value: Any) -> list[str]:
 
 # ---- markup out of every text value -------------------------------------------------------------------------------
 def test_clean_removes_markup_from_subjects_and_extras_at_any_depth() -> None:
-    cleaned = clean(item(
-        subjects=[f"{SCRIPT}Mathematics", "<b>Physics</b>", SCRIPT],
-        alliances=["<i>EuroTeQ</i>"],
-        runs=[{"schedule": f"<b>E1A</b>{SCRIPT}"}],
-        extras={"descriptions": {"en": f"<p>Learn {SCRIPT}things</p>", "da": "<p>Lær &lt;script&gt;x</p>"},
-                "contents": [f"<ul><li>one</li>{SCRIPT}</ul>"], "deep": {"a": [{"b": f"<em>x</em>{SCRIPT}"}]},
-                "volume": 5},
-    ))
+    cleaned = clean(
+        item(
+            subjects=[f"{SCRIPT}Mathematics", "<b>Physics</b>", SCRIPT],
+            alliances=["<i>EuroTeQ</i>"],
+            runs=[{"schedule": f"<b>E1A</b>{SCRIPT}"}],
+            extras={
+                "descriptions": {"en": f"<p>Learn {SCRIPT}things</p>", "da": "<p>Lær &lt;script&gt;x</p>"},
+                "contents": [f"<ul><li>one</li>{SCRIPT}</ul>"],
+                "deep": {"a": [{"b": f"<em>x</em>{SCRIPT}"}]},
+                "volume": 5,
+            },
+        )
+    )
     assert cleaned["subjects"] == ["Mathematics", "Physics"]
     assert cleaned["alliances"] == ["EuroTeQ"]
     assert cleaned["runs"] == [{"schedule": "E1A"}]
@@ -59,8 +64,13 @@ def test_clean_removes_markup_from_subjects_and_extras_at_any_depth() -> None:
 
 
 def test_no_markup_reaches_a_validated_offer_in_subjects_or_extras() -> None:
-    offer = process(item(subjects=[f"Energy{SCRIPT}"], extras={"descriptions": [f"<p>Text{SCRIPT}</p>"]},
-                         learning_outcomes=[{"text": "<li>design a <b>system</b></li>", "text_en": "<b>x</b>"}]))
+    offer = process(
+        item(
+            subjects=[f"Energy{SCRIPT}"],
+            extras={"descriptions": [f"<p>Text{SCRIPT}</p>"]},
+            learning_outcomes=[{"text": "<li>design a <b>system</b></li>", "text_en": "<b>x</b>"}],
+        )
+    )
     assert offer.subjects == ["Energy"] and offer.extras["descriptions"] == ["Text"]
     assert offer.learning_outcomes[0].text == "design a system"
 
@@ -88,15 +98,24 @@ def test_a_2_mb_title_is_refused_before_cleaning_with_field_and_limit(monkeypatc
     assert str(err.value) == "title: 2,000,000 characters before cleaning, over the limit of 10,000"
 
 
-@pytest.mark.parametrize(("field", "value", "reason"), [
-    ("title", "t" * (MAX_TITLE_CHARS + 1), f"title: String should have at most {MAX_TITLE_CHARS} characters"),
-    ("description", "d " * MAX_TEXT_CHARS, f"description: String should have at most {MAX_TEXT_CHARS} characters"),
-    ("subjects", ["s" * 1001], "subjects.0: String should have at most 1000 characters"),
-    ("subjects", [f"subject {i}" for i in range(MAX_LIST_ITEMS + 1)],
-     f"subjects: List should have at most {MAX_LIST_ITEMS} items after validation, not {MAX_LIST_ITEMS + 1}"),
-    ("extras", {"contents": ["c " * MAX_TEXT_CHARS]},
-     f"extras: Value error, contents[0] has 199,999 characters, over the limit of {MAX_TEXT_CHARS:,}"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("title", "t" * (MAX_TITLE_CHARS + 1), f"title: String should have at most {MAX_TITLE_CHARS} characters"),
+        ("description", "d " * MAX_TEXT_CHARS, f"description: String should have at most {MAX_TEXT_CHARS} characters"),
+        ("subjects", ["s" * 1001], "subjects.0: String should have at most 1000 characters"),
+        (
+            "subjects",
+            [f"subject {i}" for i in range(MAX_LIST_ITEMS + 1)],
+            f"subjects: List should have at most {MAX_LIST_ITEMS} items after validation, not {MAX_LIST_ITEMS + 1}",
+        ),
+        (
+            "extras",
+            {"contents": ["c " * MAX_TEXT_CHARS]},
+            f"extras: Value error, contents[0] has 199,999 characters, over the limit of {MAX_TEXT_CHARS:,}",
+        ),
+    ],
+)
 def test_text_over_its_limit_is_rejected_with_a_one_line_reason(field: str, value: Any, reason: str) -> None:
     with pytest.raises(RejectItem) as err:
         process(item(**{field: value}))
@@ -121,8 +140,12 @@ def test_oversized_item_is_a_landed_reject_and_the_rest_of_the_batch_lands(tmp_p
     stats = _Stats()
     crawler = SimpleNamespace(stats=stats, spider=SimpleNamespace(chain=ItemChain.for_landing(landing, stats)))
     pipeline = ItemChainPipeline(crawler)  # type: ignore[arg-type]
-    batch = [item("a", title="First"), item("big", title="T" * 2_000_000), item("b", title="Second"),
-             item("long", title="L" * 1_500)]
+    batch = [
+        item("a", title="First"),
+        item("big", title="T" * 2_000_000),
+        item("b", title="Second"),
+        item("long", title="L" * 1_500),
+    ]
     dropped = []
     for it in batch:
         try:

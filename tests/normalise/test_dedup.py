@@ -15,10 +15,22 @@ def test_keys_fold_case_accents_codes_and_stop_words():
 
 
 def test_same_course_in_catalogue_and_platform_is_linked_with_a_reason():
-    dtu = L("dtu", "02476", "Machine Learning Operations", "Technical University of Denmark (DTU)", ects=5.0,
-            outcomes=frozenset({"deploy models", "monitor models"}))
-    platform = L("euroteq", "mlops", "Machine learning operations (02476)", "DTU", ects=5.0,
-                 outcomes=frozenset({"deploy models", "monitor models"}))
+    dtu = L(
+        "dtu",
+        "02476",
+        "Machine Learning Operations",
+        "Technical University of Denmark (DTU)",
+        ects=5.0,
+        outcomes=frozenset({"deploy models", "monitor models"}),
+    )
+    platform = L(
+        "euroteq",
+        "mlops",
+        "Machine learning operations (02476)",
+        "DTU",
+        ects=5.0,
+        outcomes=frozenset({"deploy models", "monitor models"}),
+    )
     score, title, reason = similarity(dtu, platform)
     assert score >= 0.95 and title == 1.0
     assert "acronym DTU" in reason and "outcomes 1.00" in reason and "ECTS 5/5" in reason
@@ -51,8 +63,9 @@ def test_clusters_are_transitive_stable_and_never_join_one_sources_own_records()
     assert sum(1 for r in first.rows if r["cluster_id"] == cluster) == sizes[cluster]
     assert by_key[("dtu", "02457")]["cluster_id"] != cluster  # one listing per source in a cluster
     again = resolve(list(reversed(rows)))
-    assert {(r["source"], r["source_id"], r["cluster_id"]) for r in again.rows} == \
-        {(r["source"], r["source_id"], r["cluster_id"]) for r in first.rows}
+    assert {(r["source"], r["source_id"], r["cluster_id"]) for r in again.rows} == {
+        (r["source"], r["source_id"], r["cluster_id"]) for r in first.rows
+    }
 
 
 def test_oversized_blocks_are_skipped_and_counted():

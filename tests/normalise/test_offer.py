@@ -56,9 +56,17 @@ def test_eqf_given_inferred_or_empty():
 
 
 def test_languages_country_participation_subjects_price():
-    offer = process(item(languages=["da-DK", "English", "??"], country="Danmark", participation_raw="Hybrid",
-                         subjects=["Tech & Coding"], price_raw="DKK 1.500", title_lang="en-GB",
-                         titles={"da-DK": "Et kursus", "en-GB": "A course"}))
+    offer = process(
+        item(
+            languages=["da-DK", "English", "??"],
+            country="Danmark",
+            participation_raw="Hybrid",
+            subjects=["Tech & Coding"],
+            price_raw="DKK 1.500",
+            title_lang="en-GB",
+            titles={"da-DK": "Et kursus", "en-GB": "A course"},
+        )
+    )
     assert offer.languages == ["da", "en"] and offer.title_lang == "en" and set(offer.titles) == {"da", "en"}
     assert "languages.unknown" in rules(offer, "languages")
     assert offer.country == "DK" and offer.participation_form == "blended"
@@ -74,17 +82,23 @@ def test_country_from_the_providers_domain_is_explained():
 
 
 def test_outcomes_are_split_deduplicated_and_language_detected():
-    text = "<ul><li>Explain the principles of thermodynamics</li><li>Explain the principles of thermodynamics.</li>" \
-           "<li>Forklare termodynamikkens grundlæggende principper</li></ul>"
+    text = (
+        "<ul><li>Explain the principles of thermodynamics</li><li>Explain the principles of thermodynamics.</li>"
+        "<li>Forklare termodynamikkens grundlæggende principper</li></ul>"
+    )
     offer = process(item(learning_outcomes=[{"text": text}, "Apply the first law to closed systems"]))
     texts = [o.text for o in offer.learning_outcomes]
-    assert texts == ["Explain the principles of thermodynamics", "Forklare termodynamikkens grundlæggende principper",
-                     "Apply the first law to closed systems"]
+    assert texts == [
+        "Explain the principles of thermodynamics",
+        "Forklare termodynamikkens grundlæggende principper",
+        "Apply the first law to closed systems",
+    ]
     assert [o.lang for o in offer.learning_outcomes] == ["en", "da", "en"]
     assert "outcomes.split_dedup_lang" in rules(offer, "learning_outcomes")
 
 
 # ---- bad input: rejected or kept as raw with a reason, never an exception ------------------------------------
+
 
 def test_zero_hours_and_999_weeks_are_kept_as_raw_with_a_reason():
     offer = process(item(workload_raw="0 hours", duration_raw="999 weeks"))
@@ -96,12 +110,15 @@ def test_zero_hours_and_999_weeks_are_kept_as_raw_with_a_reason():
     assert offer.ects is None
 
 
-@pytest.mark.parametrize(("kw", "rule"), [
-    ({"price_raw": "-49 EUR"}, "price.rejected"),
-    ({"price_amount": -5, "price_currency": "EUR"}, "price.rejected"),
-    ({"price_raw": "49 XYZ"}, "price.unparsed"),
-    ({"price_amount": 10, "price_currency": "XYZ"}, "price.unknown_currency"),
-])
+@pytest.mark.parametrize(
+    ("kw", "rule"),
+    [
+        ({"price_raw": "-49 EUR"}, "price.rejected"),
+        ({"price_amount": -5, "price_currency": "EUR"}, "price.rejected"),
+        ({"price_raw": "49 XYZ"}, "price.unparsed"),
+        ({"price_amount": 10, "price_currency": "XYZ"}, "price.unknown_currency"),
+    ],
+)
 def test_bad_prices_stay_raw(kw, rule):
     offer = process(item(**kw))
     assert offer.price_amount is None and offer.price_eur is None
@@ -110,8 +127,7 @@ def test_bad_prices_stay_raw(kw, rule):
 
 
 def test_dates_in_the_wrong_order_drop_the_end_date_with_a_reason():
-    offer = process(item(runs=[{"start_date": "2025-03-01", "end_date": "01.02.2025"},
-                               {"start_date": "2124-01-01"}]))
+    offer = process(item(runs=[{"start_date": "2025-03-01", "end_date": "01.02.2025"}, {"start_date": "2124-01-01"}]))
     assert offer.runs[0].start_date.isoformat() == "2025-03-01" and offer.runs[0].end_date is None
     assert offer.runs[1].start_date is None
     assert {"dates.end_before_start", "dates.unparsed"} <= rules(offer)
@@ -126,9 +142,14 @@ def test_a_5000_word_outcome_paragraph_is_kept_as_raw():
 
 
 def test_html_and_script_in_text_fields_become_plain_text():
-    offer = process(item(title="<b>Data</b> science<script>alert(1)</script>",
-                         description="<p>Learn <i>data</i>.</p><script>steal()</script><style>p{}</style>",
-                         provider="<span>Uni</span>", learning_outcomes=["<em>Use</em> pandas<script>x()</script>"]))
+    offer = process(
+        item(
+            title="<b>Data</b> science<script>alert(1)</script>",
+            description="<p>Learn <i>data</i>.</p><script>steal()</script><style>p{}</style>",
+            provider="<span>Uni</span>",
+            learning_outcomes=["<em>Use</em> pandas<script>x()</script>"],
+        )
+    )
     assert offer.title == "Data science" and offer.provider == "Uni"
     assert offer.description == "Learn data." and offer.learning_outcomes[0].text == "Use pandas"
 
@@ -138,11 +159,23 @@ def test_escaped_markup_is_removed_too():
     assert offer.description == "Plain"
 
 
-@pytest.mark.parametrize("bad", [
-    {"languages": "English"}, {"languages": [None, 5]}, {"subjects": "History"}, {"runs": ["not a run"]},
-    {"ects": {"x": 1}}, {"eqf_level": [6]}, {"workload_raw": 42}, {"price_amount": "lots"}, {"country": 7},
-    {"learning_outcomes": [None, 3, {"text": None}]}, {"duration_weeks": "many"}, {"explanations": "junk"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"languages": "English"},
+        {"languages": [None, 5]},
+        {"subjects": "History"},
+        {"runs": ["not a run"]},
+        {"ects": {"x": 1}},
+        {"eqf_level": [6]},
+        {"workload_raw": 42},
+        {"price_amount": "lots"},
+        {"country": 7},
+        {"learning_outcomes": [None, 3, {"text": None}]},
+        {"duration_weeks": "many"},
+        {"explanations": "junk"},
+    ],
+)
 def test_odd_types_never_raise_out_of_normalise_item(bad):
     out = normalise_item(item(**bad))
     assert isinstance(out["explanations"], list) and out["normaliser_version"] == NORMALISER_VERSION
@@ -167,6 +200,7 @@ def test_truly_invalid_records_are_rejected_by_the_chain():
 
 # ---- real sources ------------------------------------------------------------------------------------------------
 
+
 def offers_from(page, source):
     out = []
     for it in page.items:
@@ -176,8 +210,11 @@ def offers_from(page, source):
 
 
 def test_dtu_courses_are_normalised(corpus: Path):
-    offers = [o for p in sorted((corpus / "dtu").glob("*.xml"))[:12]
-              for o in offers_from(dtu.parse(p.read_bytes(), "u"), "dtu")]
+    offers = [
+        o
+        for p in sorted((corpus / "dtu").glob("*.xml"))[:12]
+        for o in offers_from(dtu.parse(p.read_bytes(), "u"), "dtu")
+    ]
     for offer in offers:
         assert offer.ects_flag == "given" and offer.workload_hours_min == offer.ects * 25
         assert offer.eqf_flag == "inferred" and 6 <= offer.eqf_level <= 8

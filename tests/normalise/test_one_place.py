@@ -51,10 +51,23 @@ def test_the_normalisers_vocabulary_gives_only_literal_values(raw: str) -> None:
     assert form in PARTICIPATION_FORMS and reason
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (5, 5.0), (7.5, 7.5), ("7,5", 7.5), ("1,500", 1500.0), ("49.00", 49.0), ("-5", -5.0), ("\u22125", -5.0),
-    (True, None), (None, None), (math.inf, None), (math.nan, None), ("abc", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5, 5.0),
+        (7.5, 7.5),
+        ("7,5", 7.5),
+        ("1,500", 1500.0),
+        ("49.00", 49.0),
+        ("-5", -5.0),
+        ("\u22125", -5.0),
+        (True, None),
+        (None, None),
+        (math.inf, None),
+        (math.nan, None),
+        ("abc", None),
+    ],
+)
 def test_one_number_parser_for_numbers_and_text(value: object, expected: float | None) -> None:
     assert parse_number(value) == expected
 

@@ -11,12 +11,20 @@ LIST = "<ul><li>Explain data pipelines</li><li>Apply <b>models</b> to cities</li
 WANT = ["Explain data pipelines", "Apply models to cities"]
 
 
-@pytest.mark.parametrize("cue", [
-    "<h2>What will you achieve?</h2>", "<p>By the end of the course, you'll be able to:</p>",
-    "<h3>What you&#39;ll learn</h3>", "<h3>LEARNING OUTCOMES</h3>", "<strong>Lernziele</strong>",
-    "<p>L&aelig;ringsm&aring;l</p>", "<p>Objectifs pédagogiques</p>", "<h4>Participants will be able to</h4>",
-    "<p>Upon successful completion of this course</p>",
-])
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "<h2>What will you achieve?</h2>",
+        "<p>By the end of the course, you'll be able to:</p>",
+        "<h3>What you&#39;ll learn</h3>",
+        "<h3>LEARNING OUTCOMES</h3>",
+        "<strong>Lernziele</strong>",
+        "<p>L&aelig;ringsm&aring;l</p>",
+        "<p>Objectifs pédagogiques</p>",
+        "<h4>Participants will be able to</h4>",
+        "<p>Upon successful completion of this course</p>",
+    ],
+)
 def test_cued_lists_in_html(cue: str) -> None:
     assert extract_outcomes(f"<p>Intro text.</p>{cue}{LIST}<p>More.</p>") == WANT
 
@@ -48,11 +56,19 @@ def test_plain_text_bullets_after_a_cue() -> None:
     assert extract_outcomes("Topics:\n- load data\n- clean data") == []
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("what you'll learn", True), ("Students should be able to", True), ("key takeaways", True),
-    ("Was lernen Sie?", True), ("you will gain", True), ("Learn about climate", False),
-    ("gain weight again", False), ("at the end of the day", False),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("what you'll learn", True),
+        ("Students should be able to", True),
+        ("key takeaways", True),
+        ("Was lernen Sie?", True),
+        ("you will gain", True),
+        ("Learn about climate", False),
+        ("gain weight again", False),
+        ("at the end of the day", False),
+    ],
+)
 def test_has_cue(text: str, found: bool) -> None:
     assert has_cue(text) is found
     assert has_cue("x" * 5000 + " " + text + " " + "y" * 5000) is found

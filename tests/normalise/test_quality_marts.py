@@ -14,8 +14,12 @@ from scrapers.parsers import dtu
 from scrapers.processing import process
 from warehouse import db
 
-PROV = {"fetched_at": datetime(2026, 1, 1, tzinfo=UTC).isoformat(), "spider": "t", "spider_version": "1",
-        "raw_sha256": "0" * 64}
+PROV = {
+    "fetched_at": datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
+    "spider": "t",
+    "spider_version": "1",
+    "raw_sha256": "0" * 64,
+}
 DTU_XML = """<?xml version="1.0" encoding="utf-8"?>
 <root><CoursePublished><CourseXml><Course CourseCode="{code}" Volume="2026/2027">
 <Title Lang="en-GB" Title="{title}" /><Title Lang="da-DK" Title="{title}" />
@@ -45,18 +49,37 @@ def land(root: Path, source: str, items: list[dict]) -> None:
 def warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("marts")
     landing = tmp / "landing"
-    dtu_items = [dtu.parse(DTU_XML.format(code=code, title=title, objectives=obj).encode(), "u").items[0]
-                 for code, title, obj in (
-                     ("02476", "Machine Learning Operations",
-                      "Lectures, exercises and a project in groups on MLOps. An interdisciplinary course."),
-                     ("02456", "Deep Learning", "Lectures on deep learning."))]
+    dtu_items = [
+        dtu.parse(DTU_XML.format(code=code, title=title, objectives=obj).encode(), "u").items[0]
+        for code, title, obj in (
+            (
+                "02476",
+                "Machine Learning Operations",
+                "Lectures, exercises and a project in groups on MLOps. An interdisciplinary course.",
+            ),
+            ("02456", "Deep Learning", "Lectures on deep learning."),
+        )
+    ]
     platform = [
-        {"source_id": "mlops", "title": "Machine learning operations", "provider": "DTU",
-         "languages": ["English"], "participation_form": "online", "workload_raw": "5 hours per week",
-         "duration_raw": "6 weeks", "price_raw": "$49", "description": "Video lectures and quizzes.",
-         "learning_outcomes": ["Deploy machine learning models in the cloud"]},
-        {"source_id": "cooking", "title": "Cooking for students", "provider": "Some Academy",
-         "languages": [], "participation_form": None},
+        {
+            "source_id": "mlops",
+            "title": "Machine learning operations",
+            "provider": "DTU",
+            "languages": ["English"],
+            "participation_form": "online",
+            "workload_raw": "5 hours per week",
+            "duration_raw": "6 weeks",
+            "price_raw": "$49",
+            "description": "Video lectures and quizzes.",
+            "learning_outcomes": ["Deploy machine learning models in the cloud"],
+        },
+        {
+            "source_id": "cooking",
+            "title": "Cooking for students",
+            "provider": "Some Academy",
+            "languages": [],
+            "participation_form": None,
+        },
     ]
     land(landing, "dtu", dtu_items)
     land(landing, "futurelearn", platform)
@@ -64,8 +87,9 @@ def warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with db.connect(path) as con:
         db.load_landing(con, landing, ["dtu", "futurelearn"])
         db.build_core(con)
-    result = materialize([*assets], resources={"warehouse": WarehouseResource(path=str(path))},
-                         selection=None, raise_on_error=True)
+    result = materialize(
+        [*assets], resources={"warehouse": WarehouseResource(path=str(path))}, selection=None, raise_on_error=True
+    )
     assert result.success
     checks = materialize([*assets], resources={"warehouse": WarehouseResource(path=str(path))})
     assert checks.success
@@ -90,8 +114,10 @@ def test_completeness_per_offer_and_aggregates(warehouse_path):
 
 
 def test_euroteq_rules_store_results_with_reasons_and_unknown_stays_null(warehouse_path):
-    res = {(s, r): (v, why) for s, r, v, why in q(
-        warehouse_path, "select source_id, rule, result, reason from euroteq_eligibility")}
+    res = {
+        (s, r): (v, why)
+        for s, r, v, why in q(warehouse_path, "select source_id, rule, result, reason from euroteq_eligibility")
+    }
     assert res[("02476", "taught_in_english")][0] is True
     assert res[("02476", "online_hybrid_or_blended")] == (False, "on-site (source: Campus_Lyngby)")
     assert res[("02476", "ects_2_to_10")][0] is True
@@ -105,13 +131,20 @@ def test_euroteq_rules_store_results_with_reasons_and_unknown_stays_null(warehou
 
 
 def test_the_same_course_in_two_sources_is_one_cluster_with_the_catalogue_as_best(warehouse_path):
-    clusters = {sid: (cid, size, reason) for sid, cid, size, reason in q(
-        warehouse_path, "select source_id, cluster_id, cluster_size, link_reason from offer_clusters")}
+    clusters = {
+        sid: (cid, size, reason)
+        for sid, cid, size, reason in q(
+            warehouse_path, "select source_id, cluster_id, cluster_size, link_reason from offer_clusters"
+        )
+    }
     assert clusters["02476"][0] == clusters["mlops"][0] and clusters["mlops"][1] == 2
     assert "acronym DTU" in clusters["mlops"][2]
     assert clusters["cooking"][1] == 1 and clusters["02456"][1] == 1
-    best = q(warehouse_path, f"select best_source, ects, ects_flag, price_amount, field_sources ->> 'price' "
-                             f"from cluster_best where cluster_id = '{clusters['02476'][0]}'")[0]
+    best = q(
+        warehouse_path,
+        f"select best_source, ects, ects_flag, price_amount, field_sources ->> 'price' "
+        f"from cluster_best where cluster_id = '{clusters['02476'][0]}'",
+    )[0]
     assert best[:3] == ("dtu", 5.0, "given")
     assert best[3] == 49 and best[4] == "futurelearn:mlops"
 
@@ -125,8 +158,12 @@ def test_normalisation_coverage_and_rules_views(warehouse_path):
 
 def test_quality_checks_are_defined_for_the_marts():
     names = {spec.name for check in asset_checks for spec in check.check_specs}
-    assert {"offer_completeness_key_unique_not_null", "euroteq_unknown_is_never_false",
-            "every_offer_in_one_cluster", "cluster_best_key_unique_not_null"} <= names
+    assert {
+        "offer_completeness_key_unique_not_null",
+        "euroteq_unknown_is_never_false",
+        "every_offer_in_one_cluster",
+        "cluster_best_key_unique_not_null",
+    } <= names
 
 
 def test_completeness_history_keeps_every_build_and_a_regression_fails_its_check(warehouse_path, tmp_path):
@@ -148,13 +185,16 @@ def test_completeness_history_keeps_every_build_and_a_regression_fails_its_check
     unchanged = build_and_check()
     assert unchanged["passed"] and unchanged["regressions"] == {} and unchanged["builds_recorded"] == 3
     con = duckdb.connect(str(path))
-    con.execute("update offers set eqf_level = null, eqf_flag = null where source = 'dtu'")   # a parser lost EQF
+    con.execute("update offers set eqf_level = null, eqf_flag = null where source = 'dtu'")  # a parser lost EQF
     con.close()
     regressed = build_and_check()
     assert not regressed["passed"]
     assert regressed["regressions"]["dtu/eqf_level"] == "1.000 -> 0.000"
-    assert "dtu/score" in regressed["regressions"] and not any(k.startswith("futurelearn/")
-                                                              for k in regressed["regressions"])
-    per_build = q(path, "select measured_at, share from completeness_history where source = 'dtu' "
-                        "and element = 'eqf_level' order by 1")
+    assert "dtu/score" in regressed["regressions"] and not any(
+        k.startswith("futurelearn/") for k in regressed["regressions"]
+    )
+    per_build = q(
+        path,
+        "select measured_at, share from completeness_history where source = 'dtu' and element = 'eqf_level' order by 1",
+    )
     assert [share for _, share in per_build] == [1.0, 1.0, 1.0, 0.0]

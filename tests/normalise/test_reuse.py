@@ -13,14 +13,28 @@ from scrapers.chain import ItemChain, Tally
 from scrapers.landing import landed_line, record_hash
 from scrapers.reuse import PreviousRecords
 
-PROV = {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_version": "1", "raw_sha256": "a" * 64,
-        "mode": "file"}
+PROV = {
+    "fetched_at": "2026-01-01T00:00:00+00:00",
+    "spider": "t",
+    "spider_version": "1",
+    "raw_sha256": "a" * 64,
+    "mode": "file",
+}
 
 
 def _item(**extra: object) -> dict:
-    return {"source": "t", "source_id": "c1", "title": "Data <b>science</b>", "workload_raw": "4 hours per week",
-            "duration_raw": "6 weeks", "price_raw": "€49", "languages": ["English"], "provenance": dict(PROV),
-            "extras": {"z": 1, "a": [1, 2]}, **extra}
+    return {
+        "source": "t",
+        "source_id": "c1",
+        "title": "Data <b>science</b>",
+        "workload_raw": "4 hours per week",
+        "duration_raw": "6 weeks",
+        "price_raw": "€49",
+        "languages": ["English"],
+        "provenance": dict(PROV),
+        "extras": {"z": 1, "a": [1, 2]},
+        **extra,
+    }
 
 
 def test_input_hash_ignores_provenance_and_key_order_but_not_content() -> None:

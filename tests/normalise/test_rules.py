@@ -31,62 +31,89 @@ from models.normalise.text import one_line, strip_markup
 from models.normalise.workload import notional_hours, parse_duration, parse_effort
 
 
-@pytest.mark.parametrize(("text", "lo", "hi", "per"), [
-    ("4-8 hours/week", 4, 8, "week"),
-    ("3 hours per week", 3, 3, "week"),
-    ("10-12 hrs/week", 10, 12, "week"),
-    ("4 Hours / Week", 4, 4, "week"),
-    ("5 hours weekly", 5, 5, "week"),
-    ("PT60H", 60, 60, "total"),
-    ("PT1H30M", 1.5, 1.5, "total"),
-    ("approx. 120 hours", 120, 120, "total"),
-    ("90 minutes", 1.5, 1.5, "total"),
-    ("2 hours per day", 2, 2, "day"),
-    ("4 timer om ugen", 4, 4, "week"),
-    ("4-6 timer pr. uge", 4, 6, "week"),
-    ("4 Stunden pro Woche", 4, 4, "week"),
-    ("4-6 Std./Woche", 4, 6, "week"),
-    ("ca. 20 Stunden", 20, 20, "total"),
-    ("4 heures par semaine", 4, 4, "week"),
-    ("3 à 5 heures par semaine", 3, 5, "week"),
-    ("8 to 4 hours per week", 4, 8, "week"),
-])
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "per"),
+    [
+        ("4-8 hours/week", 4, 8, "week"),
+        ("3 hours per week", 3, 3, "week"),
+        ("10-12 hrs/week", 10, 12, "week"),
+        ("4 Hours / Week", 4, 4, "week"),
+        ("5 hours weekly", 5, 5, "week"),
+        ("PT60H", 60, 60, "total"),
+        ("PT1H30M", 1.5, 1.5, "total"),
+        ("approx. 120 hours", 120, 120, "total"),
+        ("90 minutes", 1.5, 1.5, "total"),
+        ("2 hours per day", 2, 2, "day"),
+        ("4 timer om ugen", 4, 4, "week"),
+        ("4-6 timer pr. uge", 4, 6, "week"),
+        ("4 Stunden pro Woche", 4, 4, "week"),
+        ("4-6 Std./Woche", 4, 6, "week"),
+        ("ca. 20 Stunden", 20, 20, "total"),
+        ("4 heures par semaine", 4, 4, "week"),
+        ("3 à 5 heures par semaine", 3, 5, "week"),
+        ("8 to 4 hours per week", 4, 8, "week"),
+    ],
+)
 def test_effort_forms(text, lo, hi, per):
     effort = parse_effort(text)
     assert (effort.lo, effort.hi, effort.per, effort.error) == (lo, hi, per, None)
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("0 hours", "not a workload"),
-    ("200 hours per week", "plausible maximum"),
-    ("self-paced", "self-paced"),
-    ("i dit eget tempo", "self-paced"),
-    ("à votre rythme", "self-paced"),
-    ("P6W", "duration, not an effort"),
-    ("lots of work", "no hours"),
-    ("", "empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("0 hours", "not a workload"),
+        ("200 hours per week", "plausible maximum"),
+        ("self-paced", "self-paced"),
+        ("i dit eget tempo", "self-paced"),
+        ("à votre rythme", "self-paced"),
+        ("P6W", "duration, not an effort"),
+        ("lots of work", "no hours"),
+        ("", "empty"),
+    ],
+)
 def test_effort_refused_with_reason(text, reason):
     effort = parse_effort(text)
     assert effort.lo is None and reason in effort.error
 
 
-@pytest.mark.parametrize(("text", "weeks_lo", "weeks_hi"), [
-    ("6 weeks", 6, 6), ("2 Weeks", 2, 2), ("4-6 weeks", 4, 6), ("P6W", 6, 6), ("P1Y", 52, 52),
-    ("3 months", 13, 13), ("12 meses", 52, 52), ("1 year (approx)", 52, 52), ("14 Days", 2, 2),
-    ("6 uger", 6, 6), ("3 dage", 3 / 7, 3 / 7), ("6 Wochen", 6, 6), ("3 Monate", 13, 13),
-    ("6 semaines", 6, 6), ("2 mois", 52 / 6, 52 / 6), ("10 jours", 10 / 7, 10 / 7),
-])
+@pytest.mark.parametrize(
+    ("text", "weeks_lo", "weeks_hi"),
+    [
+        ("6 weeks", 6, 6),
+        ("2 Weeks", 2, 2),
+        ("4-6 weeks", 4, 6),
+        ("P6W", 6, 6),
+        ("P1Y", 52, 52),
+        ("3 months", 13, 13),
+        ("12 meses", 52, 52),
+        ("1 year (approx)", 52, 52),
+        ("14 Days", 2, 2),
+        ("6 uger", 6, 6),
+        ("3 dage", 3 / 7, 3 / 7),
+        ("6 Wochen", 6, 6),
+        ("3 Monate", 13, 13),
+        ("6 semaines", 6, 6),
+        ("2 mois", 52 / 6, 52 / 6),
+        ("10 jours", 10 / 7, 10 / 7),
+    ],
+)
 def test_duration_forms(text, weeks_lo, weeks_hi):
     span = parse_duration(text)
     assert span.error is None
     assert span.weeks_lo == pytest.approx(weeks_lo) and span.weeks_hi == pytest.approx(weeks_hi)
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("999 weeks", "plausible maximum"), ("0 weeks", "not a duration"), ("do not publish", "no weeks"),
-    ("self-paced", "self-paced"), ("P0D", "not a duration"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("999 weeks", "plausible maximum"),
+        ("0 weeks", "not a duration"),
+        ("do not publish", "no weeks"),
+        ("self-paced", "self-paced"),
+        ("P0D", "not a duration"),
+    ],
+)
 def test_duration_refused_with_reason(text, reason):
     span = parse_duration(text)
     assert span.weeks_lo is None and reason in span.error
@@ -105,10 +132,19 @@ def test_hours_per_week_times_weeks_and_the_cases_that_cannot_multiply():
     assert (total.lo, total.rule) == (60, "workload.total_hours")
 
 
-@pytest.mark.parametrize(("value", "ects"), [
-    ("5", 5), ("7,5", 7.5), ("7.5 ECTS", 7.5), ("5 ECTS-Punkte", 5), ("5 crédits ECTS", 5), ("ECTS: 10", 10),
-    (2.5, 2.5), ("15 ECTS-point", 15),
-])
+@pytest.mark.parametrize(
+    ("value", "ects"),
+    [
+        ("5", 5),
+        ("7,5", 7.5),
+        ("7.5 ECTS", 7.5),
+        ("5 ECTS-Punkte", 5),
+        ("5 crédits ECTS", 5),
+        ("ECTS: 10", 10),
+        (2.5, 2.5),
+        ("15 ECTS-point", 15),
+    ],
+)
 def test_ects_given_forms(value, ects):
     credits = parse_ects(value)
     assert (credits.value, credits.rule) == (ects, "ects.given")
@@ -133,9 +169,17 @@ def test_ects_and_cats_stated_in_text():
     assert cats_in_text("15 CATS credits") == 15
 
 
-@pytest.mark.parametrize(("value", "level"), [
-    ("6", 6), (6, 6), ("EQF 6", 6), ("EQF level 7", 7), ("http://data.europa.eu/snb/eqf/5", 5), ("Level 4", 4),
-])
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("6", 6),
+        (6, 6),
+        ("EQF 6", 6),
+        ("EQF level 7", 7),
+        ("http://data.europa.eu/snb/eqf/5", 5),
+        ("Level 4", 4),
+    ],
+)
 def test_eqf_given_forms(value, level):
     assert parse_eqf(value).value == level
 
@@ -145,18 +189,34 @@ def test_eqf_invalid(value):
     assert parse_eqf(value).value is None
 
 
-@pytest.mark.parametrize(("label", "level"), [
-    ("DTU_MSC", 7), ("DTU_BSC", 6), ("DTU_PHD", 8), ("DTU_DIPLOM", 6), ("Master's level", 7), ("Bachelor", 6),
-    ("Undergraduate", 6), ("Graduate", 7), ("Kandidat", 7), ("SCQF 9", 6), ("SCQF 11", 7), ("RQF Level 6", 6),
-    ("MicroMasters program certificate", 7), ("Doctoral", 8), ("Licence", 6),
-])
+@pytest.mark.parametrize(
+    ("label", "level"),
+    [
+        ("DTU_MSC", 7),
+        ("DTU_BSC", 6),
+        ("DTU_PHD", 8),
+        ("DTU_DIPLOM", 6),
+        ("Master's level", 7),
+        ("Bachelor", 6),
+        ("Undergraduate", 6),
+        ("Graduate", 7),
+        ("Kandidat", 7),
+        ("SCQF 9", 6),
+        ("SCQF 11", 7),
+        ("RQF Level 6", 6),
+        ("MicroMasters program certificate", 7),
+        ("Doctoral", 8),
+        ("Licence", 6),
+    ],
+)
 def test_eqf_inferred_from_explicit_levels(label, level):
     result = infer_eqf_from_level(label)
     assert result.value == level and result.rule.startswith("eqf.inferred") and result.note
 
 
-@pytest.mark.parametrize("label", ["Introductory", "Beginner", "Intermediate", "Advanced", "Fortgeschritten",
-                                   "Débutant", "All levels"])
+@pytest.mark.parametrize(
+    "label", ["Introductory", "Beginner", "Intermediate", "Advanced", "Fortgeschritten", "Débutant", "All levels"]
+)
 def test_difficulty_infers_no_eqf(label):
     result = infer_eqf_from_level(label)
     assert result.value is None and "difficulty" in result.note
@@ -169,14 +229,30 @@ def test_eqf_from_description_needs_a_stated_level():
     assert infer_eqf_from_text("Master the basics of Python and level up.").value is None
 
 
-@pytest.mark.parametrize(("raw", "form"), [
-    ("Online", "online"), ("Distance without attendance", "online"), ("instructor_paced", "online"),
-    ("MOOC", "online"), ("Fernstudium", "online"), ("en ligne", "online"), ("fjernundervisning", "online"),
-    ("Campus_Lyngby", "on-site"), ("In person", "on-site"), ("Face-to-face", "on-site"), ("Präsenz", "on-site"),
-    ("présentiel", "on-site"), ("fremmøde", "on-site"),
-    ("Blended", "blended"), ("Hybrid", "blended"), ("Mixed mode", "blended"), ("Distance with attendance", "blended"),
-    ("hybride", "blended"), ("online and on campus", "blended"),
-])
+@pytest.mark.parametrize(
+    ("raw", "form"),
+    [
+        ("Online", "online"),
+        ("Distance without attendance", "online"),
+        ("instructor_paced", "online"),
+        ("MOOC", "online"),
+        ("Fernstudium", "online"),
+        ("en ligne", "online"),
+        ("fjernundervisning", "online"),
+        ("Campus_Lyngby", "on-site"),
+        ("In person", "on-site"),
+        ("Face-to-face", "on-site"),
+        ("Präsenz", "on-site"),
+        ("présentiel", "on-site"),
+        ("fremmøde", "on-site"),
+        ("Blended", "blended"),
+        ("Hybrid", "blended"),
+        ("Mixed mode", "blended"),
+        ("Distance with attendance", "blended"),
+        ("hybride", "blended"),
+        ("online and on campus", "blended"),
+    ],
+)
 def test_participation_vocabularies(raw, form):
     assert participation_form(raw)[0] == form
 
@@ -205,11 +281,25 @@ def test_quality_assurance_phrase_is_a_whole_clause():
     assert quality_assurance_from_text("Nothing about quality labels here") is None
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("da-DK", "da"), ("en_GB", "en"), ("eng", "en"), ("ger", "de"), ("English", "en"), ("Dansk", "da"),
-    ("Deutsch", "de"), ("Englisch", "en"), ("anglais", "en"), ("Français", "fr"), ("tysk", "de"),
-    ("http://publications.europa.eu/resource/authority/language/ENG", "en"), ("Klingon-ish", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("da-DK", "da"),
+        ("en_GB", "en"),
+        ("eng", "en"),
+        ("ger", "de"),
+        ("English", "en"),
+        ("Dansk", "da"),
+        ("Deutsch", "de"),
+        ("Englisch", "en"),
+        ("anglais", "en"),
+        ("Français", "fr"),
+        ("tysk", "de"),
+        ("http://publications.europa.eu/resource/authority/language/ENG", "en"),
+        ("Klingon-ish", None),
+        ("", None),
+    ],
+)
 def test_languages_to_iso639_1(value, code):
     assert to_iso639_1(value) == code
 
@@ -219,11 +309,21 @@ def test_language_lists_in_one_string():
     assert languages_in("Dansk og engelsk") == ("da", "en")
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("DK", "DK"), ("dnk", "DK"), ("Denmark", "DK"), ("Danmark", "DK"), ("Deutschland", "DE"), ("UK", "GB"),
-    ("EL", "GR"), ("Allemagne", "DE"), ("http://publications.europa.eu/resource/authority/country/IRL", "IE"),
-    ("Atlantis", None),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("DK", "DK"),
+        ("dnk", "DK"),
+        ("Denmark", "DK"),
+        ("Danmark", "DK"),
+        ("Deutschland", "DE"),
+        ("UK", "GB"),
+        ("EL", "GR"),
+        ("Allemagne", "DE"),
+        ("http://publications.europa.eu/resource/authority/country/IRL", "IE"),
+        ("Atlantis", None),
+    ],
+)
 def test_countries_to_alpha2(value, code):
     assert to_iso3166_alpha2(value) == code
 
@@ -235,12 +335,25 @@ def test_country_from_the_providers_own_domain_only():
     assert country_from_domain("https://www.europa.eu") is None
 
 
-@pytest.mark.parametrize(("subject", "codes"), [
-    ("Tech & Coding", ["06"]), ("Business & Management", ["04"]), ("Science, Engineering & Maths", ["05", "07"]),
-    ("Health & Psychology", ["03", "09"]), ("Teaching", ["01"]), ("History", ["02"]), ("Study Skills", ["00"]),
-    ("computer-science", ["06"]), ("Datalogi", ["06"]), ("Maschinenbau", ["07"]), ("Informatique", ["06"]),
-    ("http://data.europa.eu/snb/isced-f/0688", ["06"]), ("Landwirtschaft", ["08"]), ("Tourisme", ["10"]),
-])
+@pytest.mark.parametrize(
+    ("subject", "codes"),
+    [
+        ("Tech & Coding", ["06"]),
+        ("Business & Management", ["04"]),
+        ("Science, Engineering & Maths", ["05", "07"]),
+        ("Health & Psychology", ["03", "09"]),
+        ("Teaching", ["01"]),
+        ("History", ["02"]),
+        ("Study Skills", ["00"]),
+        ("computer-science", ["06"]),
+        ("Datalogi", ["06"]),
+        ("Maschinenbau", ["07"]),
+        ("Informatique", ["06"]),
+        ("http://data.europa.eu/snb/isced-f/0688", ["06"]),
+        ("Landwirtschaft", ["08"]),
+        ("Tourisme", ["10"]),
+    ],
+)
 def test_subjects_to_isced_broad_fields(subject, codes):
     assert sorted(c for c, _ in isced_broad(subject)) == codes
 
@@ -250,32 +363,57 @@ def test_isced_table_has_the_eleven_broad_fields():
     assert isced_broad("Quidditch") == ()
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("2025-01-13", date(2025, 1, 13)), ("2025-01-13T09:00:00Z", date(2025, 1, 13)), ("13.01.2025", date(2025, 1, 13)),
-    ("13/01/2025", date(2025, 1, 13)), ("13 January 2025", date(2025, 1, 13)), ("January 13, 2025", date(2025, 1, 13)),
-    ("13. januar 2025", date(2025, 1, 13)), ("13. Januar 2025", date(2025, 1, 13)),
-    ("13 janvier 2025", date(2025, 1, 13)),
-    ("3. März 2025", date(2025, 3, 3)), ("Jan 2025", date(2025, 1, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2025-01-13", date(2025, 1, 13)),
+        ("2025-01-13T09:00:00Z", date(2025, 1, 13)),
+        ("13.01.2025", date(2025, 1, 13)),
+        ("13/01/2025", date(2025, 1, 13)),
+        ("13 January 2025", date(2025, 1, 13)),
+        ("January 13, 2025", date(2025, 1, 13)),
+        ("13. januar 2025", date(2025, 1, 13)),
+        ("13. Januar 2025", date(2025, 1, 13)),
+        ("13 janvier 2025", date(2025, 1, 13)),
+        ("3. März 2025", date(2025, 3, 3)),
+        ("Jan 2025", date(2025, 1, 1)),
+    ],
+)
 def test_dates_to_iso8601(text, day):
     assert parse_date(text)[0] == day
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("2124-01-01", "placeholder"), ("31.02.2025", "not a valid calendar date"), ("soon", "not a recognised date"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2124-01-01", "placeholder"),
+        ("31.02.2025", "not a valid calendar date"),
+        ("soon", "not a recognised date"),
+    ],
+)
 def test_dates_refused_with_reason(text, reason):
     day, why = parse_date(text)
     assert day is None and reason in why
 
 
-@pytest.mark.parametrize(("text", "amount", "currency", "free"), [
-    ("$49", 49, "USD", False), ("79.00 USD", 79, "USD", False), ("149 €", 149, "EUR", False),
-    ("49,00 EUR", 49, "EUR", False), ("DKK 1.500", 1500, "DKK", False), ("GBP1250.00", 1250, "GBP", False),
-    ("$3,500", 3500, "USD", False), ("€ 1.234,56", 1234.56, "EUR", False), ("free", 0, None, True),
-    ("Gratis", 0, None, True), ("kostenlos", 0, None, True), ("gratuit", 0, None, True),
-    ("150.00 USD (verified); 0.00 USD (audit)", 150, "USD", True),
-])
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "free"),
+    [
+        ("$49", 49, "USD", False),
+        ("79.00 USD", 79, "USD", False),
+        ("149 €", 149, "EUR", False),
+        ("49,00 EUR", 49, "EUR", False),
+        ("DKK 1.500", 1500, "DKK", False),
+        ("GBP1250.00", 1250, "GBP", False),
+        ("$3,500", 3500, "USD", False),
+        ("€ 1.234,56", 1234.56, "EUR", False),
+        ("free", 0, None, True),
+        ("Gratis", 0, None, True),
+        ("kostenlos", 0, None, True),
+        ("gratuit", 0, None, True),
+        ("150.00 USD (verified); 0.00 USD (audit)", 150, "USD", True),
+    ],
+)
 def test_price_forms(text, amount, currency, free):
     price = parse_price(text)
     assert (price.amount, price.currency, price.is_free, price.error) == (amount, currency, free, None)
@@ -287,10 +425,16 @@ def test_subscription_and_kroner_need_context():
     assert "ambiguous" in parse_price("kr. 1.500").error
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("-49 EUR", "negative"), ("€ -10", "negative"), ("49 XYZ", "unknown currency"), ("29.00", "no currency"),
-    ("call us", "no amount"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("-49 EUR", "negative"),
+        ("€ -10", "negative"),
+        ("49 XYZ", "unknown currency"),
+        ("29.00", "no currency"),
+        ("call us", "no amount"),
+    ],
+)
 def test_bad_prices_are_refused_with_reason(text, reason):
     price = parse_price(text)
     assert price.amount is None and reason in price.error
@@ -304,9 +448,18 @@ def test_eur_conversion_uses_the_dated_table():
     assert to_eur(100, "XAU")[0] is None
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("7,5", 7.5), ("7.5", 7.5), ("1.500,00", 1500), ("3,500", 3500), ("1 500", 1500), ("49.00", 49), ("abc", None),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("7,5", 7.5),
+        ("7.5", 7.5),
+        ("1.500,00", 1500),
+        ("3,500", 3500),
+        ("1 500", 1500),
+        ("49.00", 49),
+        ("abc", None),
+    ],
+)
 def test_numbers(text, value):
     assert parse_number(text) == value
 

@@ -27,10 +27,20 @@ def test_placeholder_currency_is_refused_with_the_reason() -> None:
     assert parse_price("49 XOF").currency == "XOF"  # a real X-code (CFA franc) stays a currency
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("1378413989.154", 1378413989.154), ("12345.678", 12345.678), ("1.500", 1500), ("DKK 1.500", None),
-    ("1.234.567", 1234567), ("3,500", 3500), ("0.500", 0.5), ("12.34.56", None), ("1.500,00", 1500),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1378413989.154", 1378413989.154),
+        ("12345.678", 12345.678),
+        ("1.500", 1500),
+        ("DKK 1.500", None),
+        ("1.234.567", 1234567),
+        ("3,500", 3500),
+        ("0.500", 0.5),
+        ("12.34.56", None),
+        ("1.500,00", 1500),
+    ],
+)
 def test_a_point_groups_thousands_only_in_groups_of_three(text: str, value: float | None) -> None:
     if text.startswith("DKK"):
         assert parse_price(text).amount == 1500
@@ -38,18 +48,37 @@ def test_a_point_groups_thousands_only_in_groups_of_three(text: str, value: floa
         assert parse_number(text) == value
 
 
-@pytest.mark.parametrize(("raw", "form"), [
-    ("Verkko-opetus", "online"), ("Opetus verkossa", "online"), ("Etäopetus", "online"), ("Lähiopetus", "on-site"),
-    ("Lähiopetus ja verkko-opetus", "blended"), ("Monimuoto-opetus", "blended"), ("Distansundervisning", "online"),
-    ("Kursen går på distans", "online"), ("Närundervisning", "on-site"), ("Afstandsonderwijs", "online"),
-    ("Klassikaal", "on-site"), ("Gemengd leren", "blended"),
-])
+@pytest.mark.parametrize(
+    ("raw", "form"),
+    [
+        ("Verkko-opetus", "online"),
+        ("Opetus verkossa", "online"),
+        ("Etäopetus", "online"),
+        ("Lähiopetus", "on-site"),
+        ("Lähiopetus ja verkko-opetus", "blended"),
+        ("Monimuoto-opetus", "blended"),
+        ("Distansundervisning", "online"),
+        ("Kursen går på distans", "online"),
+        ("Närundervisning", "on-site"),
+        ("Afstandsonderwijs", "online"),
+        ("Klassikaal", "on-site"),
+        ("Gemengd leren", "blended"),
+    ],
+)
 def test_finnish_swedish_dutch_participation(raw: str, form: str) -> None:
     assert participation_form(raw)[0] == form
 
 
-@pytest.mark.parametrize(("label", "eqf"), [("NFQ Level 6", 5), ("NFQ Level 7", 6), ("NFQ level 8", 6),
-                                            ("NFQ 9", 7), ("National Framework of Qualifications Level 10", 8)])
+@pytest.mark.parametrize(
+    ("label", "eqf"),
+    [
+        ("NFQ Level 6", 5),
+        ("NFQ Level 7", 6),
+        ("NFQ level 8", 6),
+        ("NFQ 9", 7),
+        ("National Framework of Qualifications Level 10", 8),
+    ],
+)
 def test_irish_nfq_levels_map_to_eqf(label: str, eqf: int) -> None:
     level = infer_eqf_from_level(label)
     assert level.value == eqf and level.rule == "eqf.inferred_from_framework_level" and "Irish NFQ" in level.note

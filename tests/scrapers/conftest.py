@@ -99,14 +99,23 @@ def server() -> Iterator[Server]:
     srv.httpd.shutdown()
 
 
-def live_crawl(source: str, start_urls: list[str], landing: Path, env: dict[str, str] | None = None,
-               **settings: Any) -> dict[str, Any]:
+def live_crawl(
+    source: str, start_urls: list[str], landing: Path, env: dict[str, str] | None = None, **settings: Any
+) -> dict[str, Any]:
     """`mcatlas crawl SOURCE --live` against local URLs; the run's summary, stats, offers, rejects."""
-    base = {"DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": False, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1,
-            "RETRY_BACKOFF_BASE": 0, "DOWNLOAD_TIMEOUT": 2, "LOG_LEVEL": "WARNING",
-            "MCATLAS_START_URLS": " ".join(start_urls),
-            # live mode refuses loopback addresses: exempt exactly this test server (host:port)
-            "MCATLAS_ALLOW_PRIVATE_HOSTS": " ".join(sorted({urlsplit(u).netloc for u in start_urls})), **settings}
+    base = {
+        "DOWNLOAD_DELAY": 0,
+        "ROBOTSTXT_OBEY": False,
+        "AUTOTHROTTLE_ENABLED": False,
+        "RETRY_TIMES": 1,
+        "RETRY_BACKOFF_BASE": 0,
+        "DOWNLOAD_TIMEOUT": 2,
+        "LOG_LEVEL": "WARNING",
+        "MCATLAS_START_URLS": " ".join(start_urls),
+        # live mode refuses loopback addresses: exempt exactly this test server (host:port)
+        "MCATLAS_ALLOW_PRIVATE_HOSTS": " ".join(sorted({urlsplit(u).netloc for u in start_urls})),
+        **settings,
+    }
     args = [sys.executable, "-m", "pipelines.cli", "crawl", source, "--live", "--landing-dir", str(landing)]
     for key, value in base.items():
         args += ["-s", f"{key}={value}"]
@@ -119,8 +128,13 @@ def live_crawl(source: str, start_urls: list[str], landing: Path, env: dict[str,
         path = run_dir / name
         return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
 
-    return {"summary": summary, "stats": json.loads((run_dir / "stats.json").read_text()),
-            "offers": lines("offers.jsonl"), "rejects": lines("rejects.jsonl"), "log": proc.stderr}
+    return {
+        "summary": summary,
+        "stats": json.loads((run_dir / "stats.json").read_text()),
+        "offers": lines("offers.jsonl"),
+        "rejects": lines("rejects.jsonl"),
+        "log": proc.stderr,
+    }
 
 
 @pytest.fixture
@@ -132,8 +146,23 @@ def crawl_live(tmp_path: Path) -> Callable[..., dict[str, Any]]:
 
 
 def snapshot_crawl(source: str, landing: Path) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", source, "--landing-dir", str(landing),
-                           "-s", "LOG_LEVEL=WARNING"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "crawl",
+            source,
+            "--landing-dir",
+            str(landing),
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     run_dir = Path(summary["dir"])
     offers = [json.loads(x) for x in (run_dir / "offers.jsonl").read_text().splitlines()]

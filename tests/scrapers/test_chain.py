@@ -81,4 +81,3 @@ def test_a_failing_step_is_a_reject_and_an_error(tmp_path: Path, monkeypatch) ->
     outcome = ItemChain(stats)({"source": "t", "source_id": "i", "title": "T", "provenance": PROV})
     assert outcome.reason == "normalisation failed: TypeError: boom"
     assert stats["errors/normalisation_failed"] == 1 and stats["rejects/normalisation failed"] == 1
-

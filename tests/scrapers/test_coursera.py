@@ -25,8 +25,11 @@ def test_snapshot_page_items_rejects_and_follow_ups(offers_of):
     url = json.loads((SNAP / "index.jsonl").read_text().splitlines()[0])["url"]
     result = coursera.parse((SNAP / "courses_start0.json").read_bytes(), url)
     offers, rejects = offers_of(result, "coursera")
-    assert [o.title for o in offers] == ["Circular Economy Essentials", "Datenbanken: Grundlagen",
-                                         "Marine Spatial Planning"]
+    assert [o.title for o in offers] == [
+        "Circular Economy Essentials",
+        "Datenbanken: Grundlagen",
+        "Marine Spatial Planning",
+    ]
     assert [r.reason for r in result.rejects] == ["source_id: missing"] and rejects == []
     assert offers[0].provider == "Delft University of Technology"
     assert offers[0].url == "https://www.coursera.org/learn/circular-economy-essentials"
@@ -43,9 +46,13 @@ def test_real_courses_v1_every_listing(corpus, offers_of):
     offers, rejects = offers_of(coursera.parse(path.read_bytes(), path.as_uri()), "coursera")
     assert rejects == [] and len(offers) == len(raw["elements"]) == 2
     assert [(o.title, o.provider, o.url) for o in offers] == [
-        ("Creative Programming for Digital Media & Mobile Apps", "University of London",
-         "https://www.coursera.org/learn/digitalmedia"),
-        ("Gamification", "University of Pennsylvania", "https://www.coursera.org/learn/gamification")]
+        (
+            "Creative Programming for Digital Media & Mobile Apps",
+            "University of London",
+            "https://www.coursera.org/learn/digitalmedia",
+        ),
+        ("Gamification", "University of Pennsylvania", "https://www.coursera.org/learn/gamification"),
+    ]
     assert offers[1].workload_raw == "4-8 hours/week" and offers[1].languages == ["en"]
     assert all("1620951" not in o.model_dump_json() and "Gillies" not in o.model_dump_json() for o in offers)
 
@@ -74,9 +81,16 @@ def test_renamed_fields_give_rejects_or_empty_values_not_crashes(offers_of):
     assert rejects == ["title: missing"] and offers[0].title == "Kept" and offers[0].url is None
 
 
-@pytest.mark.parametrize("body", [b"", b"<!DOCTYPE html><html><body>Service Unavailable</body></html>",
-                                  b'{"elements": [{"id": "c1", "name"',
-                                  b'{"errorCode": "Unauthorized", "message": "x"}', b'{"unexpected": true}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<!DOCTYPE html><html><body>Service Unavailable</body></html>",
+        b'{"elements": [{"id": "c1", "name"',
+        b'{"errorCode": "Unauthorized", "message": "x"}',
+        b'{"unexpected": true}',
+    ],
+)
 def test_bad_bodies_raise_one_line(body):
     with pytest.raises(ParseError) as err:
         coursera.parse(body, API)
@@ -88,17 +102,21 @@ def test_snapshot_crawl_fills_provider_from_partner_lookup(snapshot_run):
     assert run["summary"]["status"] == "ok"
     by_title = {o["title"]: o for o in run["offers"]}
     assert by_title["Marine Spatial Planning"]["provider"] == "University of Gdańsk"
-    assert by_title["Sustainable Engineering"]["url"] == "https://www.coursera.org/specializations/sustainable-engineering"
+    assert (
+        by_title["Sustainable Engineering"]["url"] == "https://www.coursera.org/specializations/sustainable-engineering"
+    )
     assert "Public Health Data Literacy" in by_title  # second page followed
     assert run["stats"]["rejects/source_id"] == 1 and run["stats"]["offers/valid"] == 6
 
 
 def test_live_walks_pages_and_looks_up_partners(server, crawl_live):
     server.json("/api/partners.v1", {"elements": [{"id": "9", "name": "Ghent University"}]})
-    second = server.json("/api/courses.v1?start=1", {"elements": [{**COURSE, "id": "c2", "partnerIds": ["9"]}],
-                                                     "paging": {"total": 2}})
-    first = server.json("/api/courses.v1", {"elements": [COURSE], "paging": {"next": "1", "total": 2},
-                                            "linked": PARTNERS})
+    second = server.json(
+        "/api/courses.v1?start=1", {"elements": [{**COURSE, "id": "c2", "partnerIds": ["9"]}], "paging": {"total": 2}}
+    )
+    first = server.json(
+        "/api/courses.v1", {"elements": [COURSE], "paging": {"next": "1", "total": 2}, "linked": PARTNERS}
+    )
     assert second.endswith("start=1")
     run = crawl_live("coursera", [first])
     providers = {o["source_id"]: o["provider"] for o in run["offers"]}

@@ -13,8 +13,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _crawl(landing: Path) -> Path:
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", "futurelearn",
-                           "--landing-dir", str(landing)], cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "crawl", "futurelearn", "--landing-dir", str(landing)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return Path(json.loads(done.stdout.strip().splitlines()[-1])["dir"])
 

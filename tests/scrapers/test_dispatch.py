@@ -6,9 +6,13 @@ import pytest
 
 from scrapers.parsers import coursera, edx, futurelearn, iversity, moochub, udacity
 
-FILES = {"coursera_courses_v1.json": ("elements", "name"), "futurelearn_feeds_courses.json": (None, "name"),
-         "iversity_courses.json": ("courses", "title"), "udacity_courses.json": ("courses", "title"),
-         "mooin_courses_jsonapi.json": ("data", None)}
+FILES = {
+    "coursera_courses_v1.json": ("elements", "name"),
+    "futurelearn_feeds_courses.json": (None, "name"),
+    "iversity_courses.json": ("courses", "title"),
+    "udacity_courses.json": ("courses", "title"),
+    "mooin_courses_jsonapi.json": ("data", None),
+}
 
 
 @pytest.mark.parametrize("parser", [coursera, futurelearn, edx, moochub])

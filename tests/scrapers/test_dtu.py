@@ -32,8 +32,12 @@ def _facts(path: Path) -> dict:
         "level": course.find("CBS_Programme_Level").get("CBS_Programme_LevellKey"),
         "euroteq": any(t.get("OfferedAsACourseOfTypeKey") == "EuroTeQ" for t in course.iter("OfferedAsACourseOfType")),
         "open": any(o.get("TaughtUnderOpenUniversity") == "true" for o in course.iter("Open_University")),
-        "outcomes_en": [" ".join(t.get("Txt").split()) for kw in course.findall("DTU_ObjectiveKeyword")
-                        for t in kw.findall("Txt") if t.get("Lang") == "en-GB"],
+        "outcomes_en": [
+            " ".join(t.get("Txt").split())
+            for kw in course.findall("DTU_ObjectiveKeyword")
+            for t in kw.findall("Txt")
+            if t.get("Lang") == "en-GB"
+        ],
         "teaching": [t.get("LangCode")[:2] for t in course.findall("Teaching_Language")],
         "staff": [s for s in staff if s],
     }
@@ -91,19 +95,25 @@ def test_duplicate_course_codes():
     doubled = body.replace(b"</CourseXml>", b"</CourseXml><CourseXml><Course " + course + b"</Course></CourseXml>")
     page = dtu.parse(doubled, COURSE_URL)
     assert len(page.items) == 1 and [r.reason for r in page.rejects] == [
-        "source_id: duplicate course code in one response"]
-    codes = dtu.parse((SNAPSHOT / "dtu" / "codes_41.xml").read_bytes(),
-                      "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCoursesByCourseCodeStartingLetters"
-                      "?startLetters=41&yearGroup=2026%2F2027")
+        "source_id: duplicate course code in one response"
+    ]
+    codes = dtu.parse(
+        (SNAPSHOT / "dtu" / "codes_41.xml").read_bytes(),
+        "https://kurser.dtu.dk/coursewebservicev2/course.asmx/GetCoursesByCourseCodeStartingLetters"
+        "?startLetters=41&yearGroup=2026%2F2027",
+    )
     assert [f.url.split("courseCode=")[1][:5] for f in codes.follow] == ["41998", "41999"]
     assert codes.stats["dtu/duplicate_codes_listed"] == 1
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b'<?xml version="1.0" encoding="utf-8"?><root><CoursePublished><Course CourseCode="01017">', "malformed XML"),
-    (b"\xef\xbb\xbf", "empty"),
-    (b"\x00\x01binary", "not XML"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'<?xml version="1.0" encoding="utf-8"?><root><CoursePublished><Course CourseCode="01017">', "malformed XML"),
+        (b"\xef\xbb\xbf", "empty"),
+        (b"\x00\x01binary", "not XML"),
+    ],
+)
 def test_malformed_xml_is_one_clear_line(body, message):
     with pytest.raises(ParseError, match=message) as err:
         dtu.parse(body, COURSE_URL)
@@ -157,8 +167,11 @@ def test_derived_values_are_inferred_by_the_normaliser_with_a_reason_never_given
     if offer.duration_weeks is not None:
         ex = explained["duration_weeks"]
         assert ex.rule == "duration.inferred_from_schedule" and "teaching period" in ex.note
-    assert not [e.rule for e in offer.explanations
-                if e.field in ("eqf_level", "participation_form", "duration_weeks") and e.rule.endswith(".given")]
+    assert not [
+        e.rule
+        for e in offer.explanations
+        if e.field in ("eqf_level", "participation_form", "duration_weeks") and e.rule.endswith(".given")
+    ]
     assert all(e.rule != "eqf.inferred_by_parser" for e in offer.explanations)
 
 

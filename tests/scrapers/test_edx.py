@@ -21,8 +21,16 @@ def listings(data):
     return data["data"]["searchAPISearch"]["documents"]
 
 
-@pytest.mark.parametrize("name", ["test_mitx_course.json", "test_mitx_programs.json", "mitxonline_courses.json",
-                                  "xpro_courses.json", "prolearn_mitpe_courses.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test_mitx_course.json",
+        "test_mitx_programs.json",
+        "mitxonline_courses.json",
+        "xpro_courses.json",
+        "prolearn_mitpe_courses.json",
+    ],
+)
 def test_every_listing_of_every_real_recording(corpus, offers_of, name):
     path = corpus / "edx_discovery" / name
     raw = listings(json.loads(path.read_bytes()))
@@ -68,7 +76,8 @@ def test_real_rss_feed(corpus, offers_of):
     page = edx.parse(path.read_bytes(), path.as_uri())
     offers, _ = offers_of(page, "edx")
     assert [(o.title, o.provider) for o in offers] == [
-        ("Mobile Application Experiences Part 4: Understanding Use", "MITx")]
+        ("Mobile Application Experiences Part 4: Understanding Use", "MITx")
+    ]
     assert offers[0].url == "https://www.edx.org/course/mobile-application-experiences-part-4-mitx-21w-789-4x"
     assert offers[0].workload_raw == "10-12 hours/week" and "Bentley" not in offers[0].model_dump_json()
 
@@ -77,15 +86,25 @@ def test_snapshot_pages_and_bad_record(offers_of):
     first = edx.parse((SNAP / "courses_page1.json").read_bytes(), PAGE1)
     offers, _ = offers_of(first, "edx")
     assert [r.reason for r in first.rejects] == ["source_id: missing"]
-    assert [f.url for f in first.follow] == ["https://discovery.edx.org/api/v1/catalogs/1/courses/?page=2&page_size=100"]
+    assert [f.url for f in first.follow] == [
+        "https://discovery.edx.org/api/v1/catalogs/1/courses/?page=2&page_size=100"
+    ]
     assert offers[0].learning_outcomes[0].text == "Compare farming systems by their environmental footprint"
     assert offers[1].languages == ["fr"] and offers[1].learning_outcomes == []
     last = edx.parse((SNAP / "courses_page2.json").read_bytes(), first.follow[0].url)
     assert last.follow == [] and len(last.items) == 2
 
 
-@pytest.mark.parametrize("body", [b"", b"<html><body>502 Bad Gateway</body></html>", b'{"results": [',
-                                  b'{"detail": "Authentication credentials were not provided."}', b'{"foo": 1}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<html><body>502 Bad Gateway</body></html>",
+        b'{"results": [',
+        b'{"detail": "Authentication credentials were not provided."}',
+        b'{"foo": 1}',
+    ],
+)
 def test_bad_bodies_raise_one_line(body):
     with pytest.raises(ParseError) as err:
         edx.parse(body, PAGE1)
@@ -101,12 +120,30 @@ def test_snapshot_replays_without_credentials(snapshot_run):
 def test_live_gets_a_jwt_then_pages_with_it(server, crawl_live):
     server.json("/oauth2/v1/access_token", {"access_token": "tok123", "token_type": "JWT", "expires_in": 3600})
     page2 = server.url + "/api/v1/catalogs/1/courses/?page=2"
-    first = server.json("/api/v1/catalogs/1/courses/", {"count": 2, "next": page2, "results": [
-        {"key": "X+1", "title": "First", "owners": [{"name": "Lund University"}], "url_slug": "first"}]})
-    server.json("/api/v1/catalogs/1/courses/?page=2", {"count": 2, "next": None, "results": [
-        {"key": "X+2", "title": "Second", "owners": [{"name": "Lund University"}], "url_slug": "second"}]})
-    run = crawl_live("edx", [first], env={"EDX_CLIENT_ID": "id", "EDX_CLIENT_SECRET": "secret"},
-                     EDX_TOKEN_URL=server.url + "/oauth2/v1/access_token")
+    first = server.json(
+        "/api/v1/catalogs/1/courses/",
+        {
+            "count": 2,
+            "next": page2,
+            "results": [{"key": "X+1", "title": "First", "owners": [{"name": "Lund University"}], "url_slug": "first"}],
+        },
+    )
+    server.json(
+        "/api/v1/catalogs/1/courses/?page=2",
+        {
+            "count": 2,
+            "next": None,
+            "results": [
+                {"key": "X+2", "title": "Second", "owners": [{"name": "Lund University"}], "url_slug": "second"}
+            ],
+        },
+    )
+    run = crawl_live(
+        "edx",
+        [first],
+        env={"EDX_CLIENT_ID": "id", "EDX_CLIENT_SECRET": "secret"},
+        EDX_TOKEN_URL=server.url + "/oauth2/v1/access_token",
+    )
     assert [o["title"] for o in run["offers"]] == ["First", "Second"] and run["summary"]["status"] == "ok"
     pages = [headers for method, path, headers in server.seen if path.startswith("/api/")]
     assert len(pages) == 2 and all(h.get("Authorization") == "JWT tok123" for h in pages)

@@ -21,8 +21,11 @@ def _expected(path: Path) -> int:
     """Learning opportunities in the document, or (none) its top-level qualification specifications."""
     if path.suffix == ".xml":
         root = etree.parse(str(path)).getroot()
-        return sum(1 for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname
-                   == "learningOpportunity" and e.get("id"))
+        return sum(
+            1
+            for e in root.iter()
+            if isinstance(e.tag, str) and etree.QName(e).localname == "learningOpportunity" and e.get("id")
+        )
     text = path.read_text(encoding="utf-8")
     return text.count('"type":"LearningOpportunity"') or text.count('"type":"Qualification"')
 
@@ -51,8 +54,11 @@ def test_credential_sample_gives_the_specification_as_offer():
     assert offer.title == spec["title"]["en"] and offer.source_id == spec["id"]
     assert offer.ects == float(spec["creditPoint"]["point"]) and offer.ects_flag == "given"
     assert offer.eqf_level == int(spec["eqfLevel"]["id"].rsplit("/", 1)[1]) and offer.eqf_flag == "given"
-    esco = [s["id"] for lo in spec["learningOutcome"] for s in
-            (lo["relatedESCOSkill"] if isinstance(lo["relatedESCOSkill"], list) else [lo["relatedESCOSkill"]])]
+    esco = [
+        s["id"]
+        for lo in spec["learningOutcome"]
+        for s in (lo["relatedESCOSkill"] if isinstance(lo["relatedESCOSkill"], list) else [lo["relatedESCOSkill"]])
+    ]
     assert [u for o in offer.learning_outcomes for u in o.esco_uris] == esco
     assert offer.provider == "University of Zed" and offer.country == "IE" and offer.languages == ["en"]
     assert offer.participation_form == "blended" and offer.workload_hours_min == 60
@@ -83,12 +89,19 @@ def test_own_datasets_both_serialisations():
     dsa, gi = jsonld
     assert (dsa.provider, dsa.country, dsa.ects, dsa.eqf_level) == ("University of Malta", "MT", 6, 6)
     assert dsa.price_amount == 350 and dsa.price_currency == "EUR" and dsa.languages == ["en", "mt"]
-    assert dsa.learning_outcomes[0].esco_uris == ["http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"]
+    assert dsa.learning_outcomes[0].esco_uris == [
+        "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
+    ]
     assert dsa.assessment == "Portfolio of three data reports" and str(dsa.runs[0].start_date) == "2026-10-05"
     assert gi.is_free and gi.languages == [] and gi.participation_form == "blended"  # mode label from its URI
     (tlu,) = chain(elm.parse((SNAPSHOT / "elm" / "tlu_loq.xml").read_bytes(), "u"), "elm")[0]
     assert (tlu.provider, tlu.country, tlu.ects, tlu.eqf_level, tlu.price_amount) == (
-        "Tallinn University", "EE", 3, 6, 240)
+        "Tallinn University",
+        "EE",
+        3,
+        6,
+        240,
+    )
     assert tlu.titles["et"] == "Digivahenditega õpetamine" and tlu.workload_hours_min == 78
 
 
@@ -96,24 +109,34 @@ def test_expanded_json_ld_is_read_like_compact():
     item = elm.parse((FIXTURES / "elm" / "expanded.jsonld").read_bytes(), "u").items[0]
     assert item["titles"] == {"en": "Applied Robotics", "de": "Angewandte Robotik"}
     assert (item["provider"], item["country"], item["ects"], item["eqf_level"], item["languages"]) == (
-        "Beispiel Hochschule", "DE", 2.5, 5, ["de"])
+        "Beispiel Hochschule",
+        "DE",
+        2.5,
+        5,
+        ["de"],
+    )
 
 
 def test_duplicate_ids_are_rejected_and_unusable_prices_kept_aside():
     doc = json.loads((SNAPSHOT / "elm" / "um_microcredentials.jsonld").read_text(encoding="utf-8"))
     doc["@graph"][1]["id"] = doc["@graph"][0]["id"]
-    doc["@graph"][0]["priceDetail"]["amount"]["unit"]["id"] = "http://publications.europa.eu/resource/authority/currency/XXX"
+    doc["@graph"][0]["priceDetail"]["amount"]["unit"]["id"] = (
+        "http://publications.europa.eu/resource/authority/currency/XXX"
+    )
     page = elm.parse(json.dumps(doc).encode(), "u")
     assert len(page.items) == 1 and page.items[0]["extras"]["price_unusable"] == "350 XXX"
     assert "price_amount" not in page.items[0]
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b'{"@graph": [{"id": "x", "type": "LearningOpportunity"', "malformed JSON"),
-    (b"<Courses><learningOpportunityReferences><learningOpportunity id='a'>", "malformed XML"),
-    (b'{"@context": "https://schema.org", "@type": "Course", "name": "x"}', "no learning opportunity"),
-    (b"<html><body>Europass is down</body></html>", "HTML"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"@graph": [{"id": "x", "type": "LearningOpportunity"', "malformed JSON"),
+        (b"<Courses><learningOpportunityReferences><learningOpportunity id='a'>", "malformed XML"),
+        (b'{"@context": "https://schema.org", "@type": "Course", "name": "x"}', "no learning opportunity"),
+        (b"<html><body>Europass is down</body></html>", "HTML"),
+    ],
+)
 def test_bad_documents_are_one_line_errors(body, message):
     with pytest.raises(ParseError, match=message) as err:
         elm.parse(body, "u")

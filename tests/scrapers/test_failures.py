@@ -6,8 +6,16 @@ VND = "application/vnd.api+json"
 
 
 def mooc(cid, name):
-    return {"id": cid, "type": "courses", "attributes": {"name": name, "url": f"https://mooc.example/courses/{cid}",
-                                                         "publisher": {"name": "Example Uni"}, "inLanguage": ["en"]}}
+    return {
+        "id": cid,
+        "type": "courses",
+        "attributes": {
+            "name": name,
+            "url": f"https://mooc.example/courses/{cid}",
+            "publisher": {"name": "Example Uni"},
+            "inLanguage": ["en"],
+        },
+    }
 
 
 def test_http_500_fails_the_run_after_retries(server, crawl_live):
@@ -40,8 +48,16 @@ def test_truncated_json_and_html_200_are_parse_errors_with_the_raw_kept(server, 
 
 def test_a_failing_later_page_keeps_the_first_pages_offers(server, crawl_live):
     server.raw("/api/courses/", b"gateway timeout", status=504, ctype="text/plain")
-    first = server.json("/api/courses/?page=1", {"count": 2, "next": server.url + "/api/courses/?page=2", "results": [
-        {"id": 1, "readable_id": "course-v1:X+1", "title": "Kept", "page": {"page_url": "/courses/x1/"}}]})
+    first = server.json(
+        "/api/courses/?page=1",
+        {
+            "count": 2,
+            "next": server.url + "/api/courses/?page=2",
+            "results": [
+                {"id": 1, "readable_id": "course-v1:X+1", "title": "Kept", "page": {"page_url": "/courses/x1/"}}
+            ],
+        },
+    )
     server.raw("/api/courses/?page=2", b"upstream error", status=502, ctype="text/plain")
     run = crawl_live("mitxonline", [first])
     assert run["summary"]["status"] == "partial"
@@ -60,16 +76,18 @@ def test_repeated_page_is_detected_and_the_walk_stops(server, crawl_live):
 
 def test_next_link_to_itself_is_not_followed(server, crawl_live):
     url = server.url + "/courses"
-    server.raw("/courses", json.dumps({"links": {"self": url, "next": url}, "data": [mooc("m1", "Self")]}).encode(),
-               ctype=VND)
+    server.raw(
+        "/courses", json.dumps({"links": {"self": url, "next": url}, "data": [mooc("m1", "Self")]}).encode(), ctype=VND
+    )
     run = crawl_live("moochub", [url])
     assert run["summary"]["status"] == "ok" and len(server.seen) == 1
 
 
 def test_empty_results_where_results_were_expected(server, crawl_live):
     one = {"id": 1, "readable_id": "course-v1:X+1", "title": "One"}
-    first = server.json("/api/courses/?page=1", {"count": 4, "next": server.url + "/api/courses/?page=2",
-                                                 "results": [one]})
+    first = server.json(
+        "/api/courses/?page=1", {"count": 4, "next": server.url + "/api/courses/?page=2", "results": [one]}
+    )
     server.json("/api/courses/?page=2", {"count": 4, "next": None, "results": []})
     run = crawl_live("mitxonline", [first])
     assert run["stats"]["errors/empty_results"] == 1 and run["summary"]["status"] == "partial"

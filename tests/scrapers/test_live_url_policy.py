@@ -37,8 +37,15 @@ def _endless(sent: list[int]) -> object:
 
 
 def _course_page(title: str, url: str) -> bytes:
-    node = {"@context": "https://schema.org", "@type": "Course", "@id": f"urn:test:{title}", "name": title,
-            "url": url, "description": "A course.", "provider": {"@type": "Organization", "name": "Example Uni"}}
+    node = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": f"urn:test:{title}",
+        "name": title,
+        "url": url,
+        "description": "A course.",
+        "provider": {"@type": "Organization", "name": "Example Uni"},
+    }
     return f'<html><head><script type="application/ld+json">{json.dumps(node)}</script></head></html>'.encode()
 
 
@@ -50,16 +57,30 @@ def test_a_hostile_sitemap_fetches_nothing_outside_the_policy(server: Server, cr
     server.routes["/bounce-private.xml"] = (302, {"Location": f"http://localhost:{port}/secret-2.xml"}, b"")
     server.raw("/secret.xml", b"<urlset/>", ctype="application/xml")
     server.raw("/secret-2.xml", b"<urlset/>", ctype="application/xml")
-    pages = server.raw("/pages.xml", (
-        b"<urlset><url><loc>/course/honest</loc></url><url><loc>/course/scripted</loc></url></urlset>"),
-        ctype="application/xml")
+    pages = server.raw(
+        "/pages.xml",
+        (b"<urlset><url><loc>/course/honest</loc></url><url><loc>/course/scripted</loc></url></urlset>"),
+        ctype="application/xml",
+    )
     server.raw("/course/honest", _course_page("Honest", "/course/honest"), ctype="text/html")
     server.raw("/course/scripted", _course_page("Scripted", "javascript:alert(1)"), ctype="text/html")
-    listed = ["file:///etc/passwd", "file:///dev/zero", "http://foreign.example/sitemap.xml",
-              f"http://localhost:{port}/secret.xml", f"http://example.org@127.0.0.1:{port}/secret.xml",
-              f"http://[::1]:{port}/secret.xml", "/zero.xml", "/bounce-file.xml", "/bounce-private.xml", pages]
-    index = server.raw("/sitemap.xml", ("<sitemapindex>" + "".join(
-        f"<sitemap><loc>{u}</loc></sitemap>" for u in listed) + "</sitemapindex>").encode(), ctype="application/xml")
+    listed = [
+        "file:///etc/passwd",
+        "file:///dev/zero",
+        "http://foreign.example/sitemap.xml",
+        f"http://localhost:{port}/secret.xml",
+        f"http://example.org@127.0.0.1:{port}/secret.xml",
+        f"http://[::1]:{port}/secret.xml",
+        "/zero.xml",
+        "/bounce-file.xml",
+        "/bounce-private.xml",
+        pages,
+    ]
+    index = server.raw(
+        "/sitemap.xml",
+        ("<sitemapindex>" + "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in listed) + "</sitemapindex>").encode(),
+        ctype="application/xml",
+    )
 
     run = crawl_live("schema_org", [index], DOWNLOAD_MAXSIZE=MAXSIZE, DOWNLOAD_WARNSIZE=MAXSIZE // 2)
     stats, log = run["stats"], run["log"]
@@ -84,16 +105,24 @@ def test_a_hostile_sitemap_fetches_nothing_outside_the_policy(server: Server, cr
     run_dir = Path(run["summary"]["dir"])
     landed = [json.loads(x)["url"] for x in (run_dir / "index.jsonl").read_text().splitlines()]
     assert sorted(u.removeprefix(server.url) for u in landed) == [
-        "/course/honest", "/course/scripted", "/pages.xml", "/sitemap.xml"]
+        "/course/honest",
+        "/course/scripted",
+        "/pages.xml",
+        "/sitemap.xml",
+    ]
     assert sum(p.stat().st_size for p in (run_dir / "responses").iterdir()) < MAXSIZE
     assert b"root:" not in b"".join(p.read_bytes() for p in (run_dir / "responses").iterdir())
 
 
 def test_a_configured_catalogues_next_page_link_to_a_local_file_is_refused(server: Server, crawl_live):
-    listing = server.raw("/courses/", (
-        b'<html><body><div class="course-card"><a class="course-card__link" href="/courses/a/">A</a></div>'
-        b'<nav class="pagination"><a class="next" href="file:///etc/passwd">next</a></nav></body></html>'),
-        ctype="text/html")
+    listing = server.raw(
+        "/courses/",
+        (
+            b'<html><body><div class="course-card"><a class="course-card__link" href="/courses/a/">A</a></div>'
+            b'<nav class="pagination"><a class="next" href="file:///etc/passwd">next</a></nav></body></html>'
+        ),
+        ctype="text/html",
+    )
     run = crawl_live("tudelft_online", [listing])
     assert run["stats"]["urls/refused/scheme"] == 1
     assert [path for _, path, _ in server.seen] == ["/courses/"]

@@ -24,7 +24,8 @@ def test_real_xpro_list(corpus, offers_of):
     assert by_id["course-v1:xPRO+SysEngxB3"].url == "https://xpro.mit.edu/courses/course-v1:xPRO+SysEngxB3"
     assert by_id["course-v1:xPRO+SysEngxB3"].participation_form == "on-site"
     assert by_id["course-v1:xPRO+SysEngxB1"].stackability == (
-        "Part of the Architecture and Systems Engineering Professional Certificate Program")
+        "Part of the Architecture and Systems Engineering Professional Certificate Program"
+    )
     assert "Joe Smith" not in by_id["course-v1:xPRO+DgtlLearn1"].model_dump_json()
 
 

@@ -17,9 +17,13 @@ def test_v3_fields_outcomes_and_paging(offers_of):
     assert rejects == ["title: missing"] and page.stats["moochub/other_resource_types"] == 1
     course = offers[0]
     assert (course.title, course.provider, course.url) == (
-        "Datenschutz im Alltag", "Hochschule Beispielstadt", "https://lernen.example.eu/courses/dsgvo-alltag")
+        "Datenschutz im Alltag",
+        "Hochschule Beispielstadt",
+        "https://lernen.example.eu/courses/dsgvo-alltag",
+    )
     assert [(o.text, o.lang, o.text_en) for o in course.learning_outcomes] == [
-        ("Personenbezogene Daten schützen", "de", "Protect personal data")]
+        ("Personenbezogene Daten schützen", "de", "Protect personal data")
+    ]
     assert (course.workload_raw, course.duration_weeks, course.ects, course.country) == ("2 h/week", 4, 1.0, "DE")
     assert (course.price_amount, course.price_currency, course.is_free) == (0.0, "EUR", True)
     assert course.price_raw == "course: 0 EUR; certificate: 40 EUR"
@@ -47,8 +51,15 @@ def test_real_mooin_recording(corpus, offers_of):
     assert "Handke" not in offers[0].model_dump_json()
 
 
-@pytest.mark.parametrize("body", [b"", b"<html>maintenance</html>", b'{"links": {}, "data": [',
-                                  b'{"errors": [{"status": "406", "title": "Unsupported requested version"}]}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<html>maintenance</html>",
+        b'{"links": {}, "data": [',
+        b'{"errors": [{"status": "406", "title": "Unsupported requested version"}]}',
+    ],
+)
 def test_bad_bodies_raise_one_line(body):
     with pytest.raises(ParseError) as err:
         moochub.parse(body, URL)

@@ -29,8 +29,13 @@ SOURCES = sorted(registry())
 HARD_LIMIT_S = 10  # an example that runs this long is a hang, whatever hypothesis' deadline says
 # Sources without a bundled snapshot borrow one of the same format.
 SEED_FROM = {"xcri_cap": "xcri_cap_ou", "iversity": "futurelearn", "udacity": "futurelearn"}
-FAST = settings(max_examples=40, deadline=timedelta(seconds=3), derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=40,
+    deadline=timedelta(seconds=3),
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @cache
@@ -103,7 +108,7 @@ def test_truncated_and_damaged_snapshots(source: str, data: st.DataObject) -> No
     damaged = body[:cut]
     if data.draw(st.booleans(), label="flip"):
         at = data.draw(st.integers(0, max(len(damaged) - 1, 0)), label="at")
-        damaged = damaged[:at] + data.draw(st.binary(min_size=1, max_size=8), label="junk") + damaged[at + 1:]
+        damaged = damaged[:at] + data.draw(st.binary(min_size=1, max_size=8), label="junk") + damaged[at + 1 :]
     check(source, damaged, url)
 
 
@@ -115,23 +120,34 @@ def deep_body(kind: str, depth: int) -> bytes:
         return b'{"data": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
     if kind == "json_records":
         inner = "[" * depth + "]" * depth
-        return json.dumps({"data": [], "results": [], "courses": [], "elements": []})[:-1].encode() + \
-            f', "x": [{{"id": "1", "uuid": "1", "key": "1", "attributes": {{"teaches": {inner}}}}}]}}'.encode()
+        return (
+            json.dumps({"data": [], "results": [], "courses": [], "elements": []})[:-1].encode()
+            + f', "x": [{{"id": "1", "uuid": "1", "key": "1", "attributes": {{"teaches": {inner}}}}}]}}'.encode()
+        )
     if kind == "xml":
         return b"<?xml version='1.0'?><catalog>" + b"<a>" * depth + b"</a>" * depth + b"</catalog>"
     if kind == "rss":
-        return (b"<?xml version='1.0'?><rss><channel><item><title>" + b"<b>" * depth + b"x" + b"</b>" * depth
-                + b"</title></item></channel></rss>")
+        return (
+            b"<?xml version='1.0'?><rss><channel><item><title>"
+            + b"<b>" * depth
+            + b"x"
+            + b"</b>" * depth
+            + b"</title></item></channel></rss>"
+        )
     inner = b"[" * depth + b"]" * depth
-    return (b"<html><head><script type='application/ld+json'>" + inner + b"</script>"
-            b"<script type='application/ld+json'>{\"@type\": \"Course\", \"name\": \"Beside\"}</script></head>"
-            b"<body>" + b"<div>" * min(depth, 5000) + b"</div>" * min(depth, 5000) + b"</body></html>")
+    return (
+        b"<html><head><script type='application/ld+json'>" + inner + b"</script>"
+        b'<script type=\'application/ld+json\'>{"@type": "Course", "name": "Beside"}</script></head>'
+        b"<body>" + b"<div>" * min(depth, 5000) + b"</div>" * min(depth, 5000) + b"</body></html>"
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)
 @settings(FAST, max_examples=12)
-@given(kind=st.sampled_from(["json_array", "json_object", "json_records", "xml", "rss", "html"]),
-       depth=st.one_of(st.integers(1, 1200), st.sampled_from([255, 256, 900, 1023, 1024, 1500, 100_000])))
+@given(
+    kind=st.sampled_from(["json_array", "json_object", "json_records", "xml", "rss", "html"]),
+    depth=st.one_of(st.integers(1, 1200), st.sampled_from([255, 256, 900, 1023, 1024, 1500, 100_000])),
+)
 @example(kind="json_array", depth=100_000)  # the MOOChub page of 100,000 nested brackets
 @example(kind="json_object", depth=1000)  # under orjson's limit, over Python's recursion limit
 @example(kind="xml", depth=1500)  # the 1,500-deep XCRI-CAP / ELM feed

@@ -37,13 +37,16 @@ def test_duplicate_names_are_refused(tmp_path):
         load_registry(_write(tmp_path, [_entry(), _entry()]))
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("country", "XX", "not an ISO 3166-1 alpha-2"),
-    ("country", "DNK", "not an ISO 3166-1 alpha-2"),
-    ("access", "ftp", "access"),
-    ("schedule", "weekly", "cron"),
-    ("name", "DTU-Course", "name"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("country", "XX", "not an ISO 3166-1 alpha-2"),
+        ("country", "DNK", "not an ISO 3166-1 alpha-2"),
+        ("access", "ftp", "access"),
+        ("schedule", "weekly", "cron"),
+        ("name", "DTU-Course", "name"),
+    ],
+)
 def test_bad_entries_are_refused(tmp_path, field, value, message):
     with pytest.raises(ValueError, match=message):
         load_registry(_write(tmp_path, [_entry(**{field: value})]))

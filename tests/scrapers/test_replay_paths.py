@@ -15,8 +15,9 @@ API = "https://mitxonline.mit.edu/api/courses/"
 
 
 def _page(title: str) -> bytes:
-    return json.dumps({"count": 1, "next": None, "results": [
-        {"id": 1, "readable_id": f"course-v1:X+{title}", "title": title}]}).encode()
+    return json.dumps(
+        {"count": 1, "next": None, "results": [{"id": 1, "readable_id": f"course-v1:X+{title}", "title": title}]}
+    ).encode()
 
 
 def _replay_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
@@ -27,10 +28,25 @@ def _replay_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     folder.mkdir(parents=True)
     (folder / "ok.json").write_bytes(_page("Honest"))
     (folder / "link.json").symlink_to(outside)
-    files = {"ok": "ok.json", "climb": "../../outside.json", "etc": "../../../../../../../../etc/hostname",
-             "absolute": str(outside), "symlink": "link.json", "device": "/dev/zero"}
-    lines = [{"url": f"{API}?page={name}", "method": "GET", "request_body": None, "status": 200,
-              "headers": {"Content-Type": "application/json"}, "file": file} for name, file in files.items()]
+    files = {
+        "ok": "ok.json",
+        "climb": "../../outside.json",
+        "etc": "../../../../../../../../etc/hostname",
+        "absolute": str(outside),
+        "symlink": "link.json",
+        "device": "/dev/zero",
+    }
+    lines = [
+        {
+            "url": f"{API}?page={name}",
+            "method": "GET",
+            "request_body": None,
+            "status": 200,
+            "headers": {"Content-Type": "application/json"},
+            "file": file,
+        }
+        for name, file in files.items()
+    ]
     (folder / "index.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     return folder, files
 
@@ -51,9 +67,27 @@ def test_a_replay_never_reads_or_lands_files_outside_its_folder(tmp_path):
     folder, files = _replay_folder(tmp_path)
     landing = tmp_path / "landing"
     urls = " ".join(f"{API}?page={name}" for name in files)
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "crawl", "mitxonline", "--replay-dir", str(folder),
-                           "--landing-dir", str(landing), "-s", f"MCATLAS_START_URLS={urls}", "-s", "LOG_LEVEL=INFO"],
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "crawl",
+            "mitxonline",
+            "--replay-dir",
+            str(folder),
+            "--landing-dir",
+            str(landing),
+            "-s",
+            f"MCATLAS_START_URLS={urls}",
+            "-s",
+            "LOG_LEVEL=INFO",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     run_dir = Path(summary["dir"])
     stats = json.loads((run_dir / "stats.json").read_text())

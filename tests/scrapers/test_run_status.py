@@ -48,9 +48,17 @@ CRASHY = textwrap.dedent('''
 
 
 def mooc(cid: str, name: str) -> dict[str, Any]:
-    return {"id": cid, "type": "courses", "attributes": {
-        "name": name, "url": f"https://mooc.example/courses/{cid}", "publisher": {"name": "Example Uni"},
-        "inLanguage": ["en"], "description": f"{name}: a course about testing harvests."}}
+    return {
+        "id": cid,
+        "type": "courses",
+        "attributes": {
+            "name": name,
+            "url": f"https://mooc.example/courses/{cid}",
+            "publisher": {"name": "Example Uni"},
+            "inLanguage": ["en"],
+            "description": f"{name}: a course about testing harvests.",
+        },
+    }
 
 
 def page_body(courses: list[dict[str, Any]], nxt: str | None = None, marker: str = "") -> bytes:
@@ -133,8 +141,14 @@ def _land(root: Path, run_id: str, ids: list[str], status: str, stats: dict[str,
     prov = {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_version": "1", "raw_sha256": "0" * 64}
     run = LandingRun(root, "demo", run_id)
     for sid in ids:
-        rec = {"schema_version": "1.0.0", "source": "demo", "source_id": sid, "title": f"Course {sid}",
-               "learning_outcomes": [{"text": f"outcome {sid}"}], "provenance": prov}
+        rec = {
+            "schema_version": "1.0.0",
+            "source": "demo",
+            "source_id": sid,
+            "title": f"Course {sid}",
+            "learning_outcomes": [{"text": f"outcome {sid}"}],
+            "provenance": prov,
+        }
         run.write_offer({**rec, "record_hash": record_hash(rec)})
     run.finish({"offers/valid": len(ids), **stats}, status)
 
@@ -143,8 +157,13 @@ def test_an_ok_marker_with_recorded_failures_withdraws_nothing(tmp_path):
     """Runs landed before this rule (status `ok` despite spider exceptions in their stats) may not withdraw."""
     root = tmp_path / "landing"
     _land(root, "20260101T000000Z", ["a", "b", "c"], "ok", {})
-    _land(root, "20260201T000000Z", ["a", "b"], "ok", {"spider_exceptions/RecursionError": 1,
-                                                       "spider_exceptions/count": 1})
+    _land(
+        root,
+        "20260201T000000Z",
+        ["a", "b"],
+        "ok",
+        {"spider_exceptions/RecursionError": 1, "spider_exceptions/count": 1},
+    )
     with db.connect(tmp_path / "w.duckdb") as con:
         db.load_landing(con, root, ["demo"])
         db.build_core(con)

@@ -16,15 +16,23 @@ def test_graph_microdata_and_broken_block(offers_of):
     assert rejects == [] and page.stats["structured/bad_jsonld_block"] == 1
     water, cert = offers
     assert (water.title, water.provider, water.country) == (
-        "Microcredential Water Governance", "Example University of Applied Sciences", "NL")
+        "Microcredential Water Governance",
+        "Example University of Applied Sciences",
+        "NL",
+    )
     assert water.url == "https://uas.example.eu/mc/water"
-    assert [o.text for o in water.learning_outcomes] == ["Assess river basin governance models",
-                                                         "Draft a stakeholder engagement plan"]
+    assert [o.text for o in water.learning_outcomes] == [
+        "Assess river basin governance models",
+        "Draft a stakeholder engagement plan",
+    ]
     assert (water.ects, water.price_amount, water.price_currency) == (5.0, 450.0, "EUR")
     assert water.participation_form == "blended" and water.runs[0].start_date.isoformat() == "2026-09-07"
     assert "Hidden Teacher" not in water.model_dump_json()
-    assert (cert.title, cert.provider, cert.url) == ("Certificate in Urban Cycling Planning",
-                                                     "Example University of Applied Sciences", PAGE)
+    assert (cert.title, cert.provider, cert.url) == (
+        "Certificate in Urban Cycling Planning",
+        "Example University of Applied Sciences",
+        PAGE,
+    )
     assert cert.learning_outcomes == []  # none published: none invented
 
 
@@ -40,10 +48,13 @@ def test_sitemaps_and_url_lists_become_follow_ups():
     index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <sitemap><loc>https://uas.example.eu/sitemap-courses.xml</loc></sitemap></sitemapindex>"""
     assert [(f.url, f.kind) for f in schema_org.parse(index, PAGE).follow] == [
-        ("https://uas.example.eu/sitemap-courses.xml", "sitemap")]
+        ("https://uas.example.eu/sitemap-courses.xml", "sitemap")
+    ]
     urls = b"# course pages\nhttps://uas.example.eu/mc/water\nhttps://uas.example.eu/mc/cycling\n"
     assert [f.url for f in schema_org.parse(urls, PAGE).follow] == [
-        "https://uas.example.eu/mc/water", "https://uas.example.eu/mc/cycling"]
+        "https://uas.example.eu/mc/water",
+        "https://uas.example.eu/mc/cycling",
+    ]
 
 
 def test_page_without_courses_is_counted_not_failed():

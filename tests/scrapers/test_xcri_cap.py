@@ -62,16 +62,24 @@ def test_own_feed_bom_xhtml_credits_runs_and_duplicates():
 def test_same_code_from_two_providers_is_two_offers_and_ects_scheme():
     page = xcri_cap.parse((FIXTURES / "xcri_cap" / "two_providers.xml").read_bytes(), "u")
     assert [(i["source_id"], i["provider"]) for i in page.items] == [
-        ("EX-100", "Example College of Further Education"), ("EX-100", "Example University")]
+        ("EX-100", "Example College of Further Education"),
+        ("EX-100", "Example University"),
+    ]
     assert page.items[0]["ects"] == "5" and page.items[0]["languages"] == ["en"]
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b'<?xml version="1.0"?><catalog xmlns="http://xcri.org/profiles/1.2/catalog"><provider><course>', "malformed XML"),
-    (b"<html><body>Not found</body></html>", "HTML"),
-    (b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>', "expected a <catalog>"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b'<?xml version="1.0"?><catalog xmlns="http://xcri.org/profiles/1.2/catalog"><provider><course>',
+            "malformed XML",
+        ),
+        (b"<html><body>Not found</body></html>", "HTML"),
+        (b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>', "expected a <catalog>"),
+        (b"", "empty"),
+    ],
+)
 def test_bad_feeds_are_one_line_errors(body, message):
     with pytest.raises(ParseError, match=message) as err:
         xcri_cap.parse(body, "u")
@@ -79,8 +87,11 @@ def test_bad_feeds_are_one_line_errors(body, message):
 
 
 def test_wrong_encoding_and_bom_are_read():
-    text = (FIXTURES / "xcri_cap" / "two_providers.xml").read_text(encoding="utf-8").replace(
-        "Bookkeeping", "Café bookkeeping")
+    text = (
+        (FIXTURES / "xcri_cap" / "two_providers.xml")
+        .read_text(encoding="utf-8")
+        .replace("Bookkeeping", "Café bookkeeping")
+    )
     for body in (text.encode("cp1252"), b"\xef\xbb\xbf" + text.encode("utf-8")):
         assert xcri_cap.parse(body, "u").items[0]["title"] == "Café bookkeeping for Small Business"
 

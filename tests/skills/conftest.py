@@ -14,8 +14,18 @@ from models.skills import esco
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 # Skills the tests reason about, plus a few hundred neighbours so that ranking is not trivial.
-ANCHORS = ("SQL", "Java (computer programming)", "work in teams", "statistics", "Python (computer programming)",
-           "JavaScript", "manage budgets", "teach mathematics", "communication", "perform data analysis")
+ANCHORS = (
+    "SQL",
+    "Java (computer programming)",
+    "work in teams",
+    "statistics",
+    "Python (computer programming)",
+    "JavaScript",
+    "manage budgets",
+    "teach mathematics",
+    "communication",
+    "perform data analysis",
+)
 WORDS = ("data", "program", "team", "statist", "budget", "teach", "communicat", "software", "database")
 OUTCOMES_DDL = """
 create table learning_outcomes (
@@ -40,7 +50,7 @@ def skills_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     esco.save_extract(small_release(), esco.imported_extract_path())
     from models.skills import service
 
-    service.matcher()   # builds and caches the index
+    service.matcher()  # builds and caches the index
     mp.undo()
     return data
 
@@ -79,32 +89,95 @@ def fake_esco_zip(path: Path, drop: tuple[str, ...] = ()) -> Path:
     """A tiny release in the official CSV layout (names, columns, multi-line altLabels) of ESCO v1.2.0."""
     s = "http://data.europa.eu/esco/skill/"
     skills = [
-        {"conceptType": "KnowledgeSkillCompetence", "conceptUri": s + "a1", "skillType": "knowledge",
-         "reuseLevel": "cross-sector", "preferredLabel": "SQL", "altLabels": "Structured Query Language\nSQL",
-         "hiddenLabels": "", "status": "released", "modifiedDate": "", "scopeNote": "", "definition": "",
-         "inScheme": "", "description": "The computer language SQL is a query language."},
-        {"conceptType": "KnowledgeSkillCompetence", "conceptUri": s + "a2", "skillType": "skill/competence",
-         "reuseLevel": "transversal", "preferredLabel": "work in teams", "altLabels": "teamwork\nwork as a team",
-         "hiddenLabels": "", "status": "released", "modifiedDate": "", "scopeNote": "", "definition": "",
-         "inScheme": "", "description": "Work confidently within a group."},
+        {
+            "conceptType": "KnowledgeSkillCompetence",
+            "conceptUri": s + "a1",
+            "skillType": "knowledge",
+            "reuseLevel": "cross-sector",
+            "preferredLabel": "SQL",
+            "altLabels": "Structured Query Language\nSQL",
+            "hiddenLabels": "",
+            "status": "released",
+            "modifiedDate": "",
+            "scopeNote": "",
+            "definition": "",
+            "inScheme": "",
+            "description": "The computer language SQL is a query language.",
+        },
+        {
+            "conceptType": "KnowledgeSkillCompetence",
+            "conceptUri": s + "a2",
+            "skillType": "skill/competence",
+            "reuseLevel": "transversal",
+            "preferredLabel": "work in teams",
+            "altLabels": "teamwork\nwork as a team",
+            "hiddenLabels": "",
+            "status": "released",
+            "modifiedDate": "",
+            "scopeNote": "",
+            "definition": "",
+            "inScheme": "",
+            "description": "Work confidently within a group.",
+        },
     ]
-    groups = [{"conceptType": "SkillGroup", "conceptUri": s + "g0", "preferredLabel": "skills", "altLabels": "",
-               "code": "S"},
-              {"conceptType": "SkillGroup", "conceptUri": s + "g1", "preferredLabel": "working with computers",
-               "altLabels": "", "code": "S5"}]
-    hierarchy = [{"Level 0 URI": s + "g0", "Level 0 preferred term": "skills", "Level 1 URI": s + "g1",
-                  "Level 1 preferred term": "working with computers", "Level 2 URI": "", "Level 2 preferred term": "",
-                  "Level 3 URI": "", "Level 3 preferred term": "", "Description": "", "Scope note": "",
-                  "Level 0 code": "S", "Level 1 code": "S5", "Level 2 code": "", "Level 3 code": ""}]
-    coll = {"conceptType": "KnowledgeSkillCompetence", "conceptUri": s + "a1", "preferredLabel": "SQL",
-            "status": "released", "skillType": "knowledge", "reuseLevel": "cross-sector", "altLabels": "",
-            "description": "", "broaderConceptUri": s + "g1", "broaderConceptPT": "working with computers"}
-    broader = [{"conceptType": "KnowledgeSkillCompetence", "conceptUri": s + "a1", "broaderType": "SkillGroup",
-                "broaderUri": s + "g1"}]
-    files = {"skills_en.csv": skills, "skillGroups_en.csv": groups, "skillsHierarchy_en.csv": hierarchy,
-             "digitalSkillsCollection_en.csv": [coll], "greenSkillsCollection_en.csv": [coll],
-             "transversalSkillsCollection_en.csv": [{**coll, "conceptUri": s + "a2"}],
-             "languageSkillsCollection_en.csv": [coll], "broaderRelationsSkillPillar_en.csv": broader}
+    groups = [
+        {"conceptType": "SkillGroup", "conceptUri": s + "g0", "preferredLabel": "skills", "altLabels": "", "code": "S"},
+        {
+            "conceptType": "SkillGroup",
+            "conceptUri": s + "g1",
+            "preferredLabel": "working with computers",
+            "altLabels": "",
+            "code": "S5",
+        },
+    ]
+    hierarchy = [
+        {
+            "Level 0 URI": s + "g0",
+            "Level 0 preferred term": "skills",
+            "Level 1 URI": s + "g1",
+            "Level 1 preferred term": "working with computers",
+            "Level 2 URI": "",
+            "Level 2 preferred term": "",
+            "Level 3 URI": "",
+            "Level 3 preferred term": "",
+            "Description": "",
+            "Scope note": "",
+            "Level 0 code": "S",
+            "Level 1 code": "S5",
+            "Level 2 code": "",
+            "Level 3 code": "",
+        }
+    ]
+    coll = {
+        "conceptType": "KnowledgeSkillCompetence",
+        "conceptUri": s + "a1",
+        "preferredLabel": "SQL",
+        "status": "released",
+        "skillType": "knowledge",
+        "reuseLevel": "cross-sector",
+        "altLabels": "",
+        "description": "",
+        "broaderConceptUri": s + "g1",
+        "broaderConceptPT": "working with computers",
+    }
+    broader = [
+        {
+            "conceptType": "KnowledgeSkillCompetence",
+            "conceptUri": s + "a1",
+            "broaderType": "SkillGroup",
+            "broaderUri": s + "g1",
+        }
+    ]
+    files = {
+        "skills_en.csv": skills,
+        "skillGroups_en.csv": groups,
+        "skillsHierarchy_en.csv": hierarchy,
+        "digitalSkillsCollection_en.csv": [coll],
+        "greenSkillsCollection_en.csv": [coll],
+        "transversalSkillsCollection_en.csv": [{**coll, "conceptUri": s + "a2"}],
+        "languageSkillsCollection_en.csv": [coll],
+        "broaderRelationsSkillPillar_en.csv": broader,
+    }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, rows in files.items():
             if name not in drop:

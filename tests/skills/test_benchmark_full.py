@@ -24,8 +24,12 @@ def test_full_index_meets_the_validation_targets(tmp_path, monkeypatch):
     index = get_index(release, enc)
     assert index.meta()["label_rows"] > 90_000
     matcher = Matcher(index, enc)
-    results = {r["file"].split("_")[0]: r for r in evaluate_dir(
-        bench, release, lambda ss: [[m.uri for m in r] for r in matcher.rank([check_text(s) for s in ss], 10)])}
+    results = {
+        r["file"].split("_")[0]: r
+        for r in evaluate_dir(
+            bench, release, lambda ss: [[m.uri for m in r] for r in matcher.rank([check_text(s) for s in ss], 10)]
+        )
+    }
     assert results["tech"]["sentences"] > 50 and results["house"]["sentences"] > 50
     assert results["tech"]["gold_labels_not_in_esco"] == 0
     assert results["tech"]["rp@5"] >= 0.60

@@ -15,7 +15,7 @@ def test_reads_an_official_layout_zip_with_its_version(tmp_path):
     release = esco.read_release([fake_esco_zip(tmp_path / "ESCO dataset - v1.2.0 - classification - en - csv.zip")])
     assert release.version == "v1.2.0"
     by = release.by_uri()
-    assert by[S + "a1"].alt_labels == ["Structured Query Language"]      # the preferred label is not repeated
+    assert by[S + "a1"].alt_labels == ["Structured Query Language"]  # the preferred label is not repeated
     assert by[S + "a2"].reuse_level == "transversal"
     assert (S + "a1", S + "g1") in release.broader and (S + "g1", S + "g0") in release.broader
     assert release.collections["transversal"] == [S + "a2"]
@@ -36,7 +36,7 @@ def test_partial_and_corrupt_downloads_are_refused_with_a_reason(tmp_path):
     data = bytearray(good)
     with zipfile.ZipFile(tmp_path / "esco-v1.2.0-full.zip") as zf:
         info = zf.getinfo("skills_en.csv")
-    data[info.header_offset + 60] ^= 0xFF                                      # damage compressed data
+    data[info.header_offset + 60] ^= 0xFF  # damage compressed data
     garbage.write_bytes(bytes(data))
     with pytest.raises(esco.EscoError, match="corrupt|not a readable"):
         esco.read_release([garbage])
@@ -67,8 +67,9 @@ def test_import_cli_writes_the_warehouse_tables(tmp_path, monkeypatch):
     res = CliRunner().invoke(esco_cli, ["import", "--db", str(db), str(fake_esco_zip(tmp_path / "esco-v1.2.0.zip"))])
     assert res.exit_code == 0, res.output
     con = duckdb.connect(str(db))
-    rows = con.execute("select uri, esco_version, alt_labels, broader_uris, collections from esco_skills "
-                       "order by uri").fetchall()
+    rows = con.execute(
+        "select uri, esco_version, alt_labels, broader_uris, collections from esco_skills order by uri"
+    ).fetchall()
     assert rows[0] == (S + "a1", "v1.2.0", ["Structured Query Language"], [S + "g1"], ["digital", "green", "language"])
     assert con.execute("select esco_version, active from esco_releases").fetchall() == [("v1.2.0", True)]
 
@@ -124,7 +125,7 @@ def import_cli(args: list[str]):  # noqa: ANN201 - click's Result
 
 def assert_one_line(res, *needles: str) -> str:  # noqa: ANN001 - click's Result
     assert res.exit_code == 2, res.output
-    assert isinstance(res.exception, SystemExit), res.exception                 # exited, did not raise
+    assert isinstance(res.exception, SystemExit), res.exception  # exited, did not raise
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mcatlas: error: "), res.stderr
     for needle in needles:
@@ -134,8 +135,9 @@ def assert_one_line(res, *needles: str) -> str:  # noqa: ANN001 - click's Result
 
 def test_a_field_over_the_csv_limit_is_one_line_naming_file_and_line(tmp_path, monkeypatch):
     monkeypatch.setenv("MCATLAS_DATA_DIR", str(tmp_path / "data"))
-    huge = with_members(fake_esco_zip(tmp_path / "base.zip"), tmp_path / "esco-v1.3.0.zip",
-                        {"skills_en.csv": skills_csv("x" * 200_000)})
+    huge = with_members(
+        fake_esco_zip(tmp_path / "base.zip"), tmp_path / "esco-v1.3.0.zip", {"skills_en.csv": skills_csv("x" * 200_000)}
+    )
     with pytest.raises(esco.EscoError, match=r"skills_en\.csv line 2: field larger than field limit \(131072\)"):
         esco.read_release([huge])
     assert_one_line(import_cli(["--no-warehouse", str(huge)]), "skills_en.csv line 2", "field larger")
@@ -144,9 +146,12 @@ def test_a_field_over_the_csv_limit_is_one_line_naming_file_and_line(tmp_path, m
 
 def test_an_endless_line_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(esco, "MAX_LINE_CHARS", 2000)
-    many_fields = ",".join(["a"] * 1500) + "\n"                 # 3000 characters of short fields
-    bad = with_members(fake_esco_zip(tmp_path / "base.zip"), tmp_path / "esco-v1.3.0.zip",
-                       {"skills_en.csv": skills_csv(extra_rows=many_fields)})
+    many_fields = ",".join(["a"] * 1500) + "\n"  # 3000 characters of short fields
+    bad = with_members(
+        fake_esco_zip(tmp_path / "base.zip"),
+        tmp_path / "esco-v1.3.0.zip",
+        {"skills_en.csv": skills_csv(extra_rows=many_fields)},
+    )
     with pytest.raises(esco.EscoError, match=r"skills_en\.csv line 3: longer than 2,000 characters"):
         esco.read_release([bad])
 
@@ -156,8 +161,10 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory_before_anything_is_inflate
     import tracemalloc
 
     bomb = tmp_path / "esco-v1.3.0.zip"
-    with zipfile.ZipFile(fake_esco_zip(tmp_path / "base.zip")) as zin, \
-            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(fake_esco_zip(tmp_path / "base.zip")) as zin,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             if info.filename != "skills_en.csv":
                 zout.writestr(info.filename, zin.read(info))
@@ -183,8 +190,11 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory_before_anything_is_inflate
 
 def test_a_member_compressed_far_beyond_csv_text_is_refused(tmp_path):
     """Under the size limit, but 2 MB of zeros compresses ~500:1; real ESCO members stay under 7:1."""
-    bomb = with_members(fake_esco_zip(tmp_path / "base.zip"), tmp_path / "esco-v1.3.0.zip",
-                        {"greenSkillsCollection_en.csv": bytes(2 << 20)})
+    bomb = with_members(
+        fake_esco_zip(tmp_path / "base.zip"),
+        tmp_path / "esco-v1.3.0.zip",
+        {"greenSkillsCollection_en.csv": bytes(2 << 20)},
+    )
     with pytest.raises(esco.EscoError, match=r"greenSkillsCollection_en\.csv is compressed [\d,]+:1 .*zip bomb"):
         esco.read_release([bomb])
 
@@ -208,8 +218,9 @@ def test_files_without_their_required_columns_are_refused_and_nothing_switches(t
     bad = with_members(fake_esco_zip(tmp_path / "base.zip"), tmp_path / "esco-v1.3.0.zip", {member: no_uri})
     with pytest.raises(esco.EscoError, match=rf"{member.replace('.', '[.]')} lacks column conceptUri"):
         esco.read_release([bad])
-    assert_one_line(import_cli(["--no-warehouse", str(bad)]), member, "conceptUri",
-                    "previous ESCO release stays active")
+    assert_one_line(
+        import_cli(["--no-warehouse", str(bad)]), member, "conceptUri", "previous ESCO release stays active"
+    )
     assert esco.load_active().version == "v1.2.0"
 
 
@@ -231,8 +242,8 @@ def test_import_into_a_damaged_warehouse_is_one_line_and_switches_nothing(tmp_pa
     res = import_cli(["--db", str(db), str(fake_esco_zip(tmp_path / "esco-v1.3.0.zip"))])
     assert_one_line(res, str(db), "previous ESCO release stays active")
     assert extract.read_bytes() == before and esco.load_active().version == "v1.2.0"
-    assert sorted(p.name for p in extract.parent.iterdir()) == [extract.name]        # no pending file left
-    db.write_bytes(good)                                    # the warehouse itself still says v1.2.0 is active
+    assert sorted(p.name for p in extract.parent.iterdir()) == [extract.name]  # no pending file left
+    db.write_bytes(good)  # the warehouse itself still says v1.2.0 is active
     con = duckdb.connect(str(db))
     assert con.execute("select esco_version from esco_releases where active").fetchall() == [("v1.2.0",)]
     con.close()

@@ -43,9 +43,11 @@ def run(con, calls=None):
 
 def test_mapping_fills_tables_with_model_and_version_and_handles_languages(con):
     summary = run(con)
-    assert summary["texts_embedded"] == 2 and summary["texts_invalid"] == 1      # o1 = o5 embedded once
-    rows = con.execute("select outcome_id, rank, method, model, esco_version, mapped_from from outcome_skills "
-                       "order by outcome_id, rank").fetchall()
+    assert summary["texts_embedded"] == 2 and summary["texts_invalid"] == 1  # o1 = o5 embedded once
+    rows = con.execute(
+        "select outcome_id, rank, method, model, esco_version, mapped_from from outcome_skills "
+        "order by outcome_id, rank"
+    ).fetchall()
     assert {r[0] for r in rows} == {"o1", "o2", "o5"}
     assert {(r[2], r[3], r[4]) for r in rows} == {(summary["method"], service.encoder().model_id, "v1.1.1")}
     assert [r[1] for r in rows if r[0] == "o1"] == list(range(1, 11))
@@ -64,7 +66,7 @@ def test_rerun_embeds_only_new_texts(con):
     run(con)
     calls: list[int] = []
     again = run(con, calls)
-    assert again["texts_embedded"] == 0 and calls == []                      # warm: no model, no index
+    assert again["texts_embedded"] == 0 and calls == []  # warm: no model, no index
     con.execute("insert into learning_outcomes values ('o6', 'x', '4', 0, 'Teach mathematics to pupils', 'en', null)")
     third = run(con, calls)
     assert third["texts_embedded"] == 1 and calls == [1]
@@ -72,12 +74,20 @@ def test_rerun_embeds_only_new_texts(con):
 
 def test_cache_rows_of_another_model_are_not_used(con):
     rel = service.release()
-    con.execute("insert into skill_match_cache select sha1('Write SQL queries to analyse data'), 'other-model@1', "
-                "?, ?, 'ctxphrase-v1', 1, ?, 0.99, null", [rel.version, rel.fingerprint, uri_of(rel, "manage budgets")])
+    con.execute(
+        "insert into skill_match_cache select sha1('Write SQL queries to analyse data'), 'other-model@1', "
+        "?, ?, 'ctxphrase-v1', 1, ?, 0.99, null",
+        [rel.version, rel.fingerprint, uri_of(rel, "manage budgets")],
+    )
     summary = run(con)
     assert summary["texts_embedded"] == 2
-    assert con.execute("select count(*) from outcome_skills where skill_uri = ? and outcome_id = 'o1'",
-                       [uri_of(rel, "manage budgets")]).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "select count(*) from outcome_skills where skill_uri = ? and outcome_id = 'o1'",
+            [uri_of(rel, "manage budgets")],
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_analyst_decisions_survive_remapping(con):
@@ -85,29 +95,43 @@ def test_analyst_decisions_survive_remapping(con):
     rel = service.release()
     top = con.execute("select skill_uri from outcome_skills where outcome_id = 'o1' and rank = 1").fetchone()[0]
     budget = uri_of(rel, "manage budgets")
-    con.execute("insert into skill_decisions (outcome_id, skill_uri, decision, analyst) values "
-                "('o1', ?, 'rejected', 'ana'), ('o1', ?, 'accepted', 'ana')", [top, budget])
+    con.execute(
+        "insert into skill_decisions (outcome_id, skill_uri, decision, analyst) values "
+        "('o1', ?, 'rejected', 'ana'), ('o1', ?, 'accepted', 'ana')",
+        [top, budget],
+    )
     for _ in range(2):
         run(con)
-        got = {r[0]: r[1:] for r in con.execute("select skill_uri, accepted, decision, rank from outcome_skills "
-                                                "where outcome_id = 'o1'").fetchall()}
+        got = {
+            r[0]: r[1:]
+            for r in con.execute(
+                "select skill_uri, accepted, decision, rank from outcome_skills where outcome_id = 'o1'"
+            ).fetchall()
+        }
         assert got[top] == (False, "rejected", 1)
         assert got[budget][:2] == (True, "accepted")
-        offer = {r[0] for r in con.execute("select skill_uri from offer_skills where source = 'dtu' "
-                                           "and source_id = '1'").fetchall()}
+        offer = {
+            r[0]
+            for r in con.execute(
+                "select skill_uri from offer_skills where source = 'dtu' and source_id = '1'"
+            ).fetchall()
+        }
         assert budget in offer
         assert top not in offer or top in _other_outcome_skills(con)
     assert con.execute("select count(*) from skill_decisions").fetchone()[0] == 2
 
 
 def _other_outcome_skills(con):
-    return {r[0] for r in con.execute("select skill_uri from outcome_skills where outcome_id = 'o2' "
-                                      "and accepted").fetchall()}
+    return {
+        r[0]
+        for r in con.execute("select skill_uri from outcome_skills where outcome_id = 'o2' and accepted").fetchall()
+    }
 
 
 def test_rank_cli_contract(skills_env):
-    res = CliRunner().invoke(skills_cli, ["rank", "--top-k", "3"],
-                             input=b"Write SQL queries\n\nteamwork\n\xff\xfe binary\n")
+    res = CliRunner().invoke(
+        skills_cli, ["rank", "--top-k", "3"], input=b"Write SQL queries\n\nteamwork\n\xff\xfe binary\n"
+    )
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert len(lines) == 4
@@ -136,9 +160,12 @@ def test_eval_cli_reports_three_metrics_per_file(skills_env, tmp_path):
         "Experience with SQL,SQL,,SQL\n"
         "Experience with SQL,experience,,UNDERSPECIFIED\n"
         "Good teamwork,teamwork,,work in teams\n"
-        "Nothing here,nothing,,LABEL NOT PRESENT\n", encoding="utf-8")
-    (bench / "b_annotations.csv").write_text("sentence,label\nTeach maths to children,teach mathematics\n",
-                                             encoding="utf-8")
+        "Nothing here,nothing,,LABEL NOT PRESENT\n",
+        encoding="utf-8",
+    )
+    (bench / "b_annotations.csv").write_text(
+        "sentence,label\nTeach maths to children,teach mathematics\n", encoding="utf-8"
+    )
     res = CliRunner().invoke(skills_cli, ["eval", str(bench), "--json"])
     assert res.exit_code == 0, res.output
     out = [json.loads(x) for x in res.stdout.splitlines()]
@@ -170,8 +197,9 @@ def test_dagster_assets_materialise_and_checks_pass(skills_env, tmp_path):
     c.executemany("insert into learning_outcomes values (?, ?, ?, ?, ?, ?, ?)", OUTCOMES)
     c.close()
     instance = DagsterInstance.ephemeral()
-    result = materialize([*assets, *asset_checks], resources={"warehouse": WarehouseResource(path=str(db))},
-                         instance=instance)
+    result = materialize(
+        [*assets, *asset_checks], resources={"warehouse": WarehouseResource(path=str(db))}, instance=instance
+    )
     assert result.success
     evals = result.get_asset_check_evaluations()
     assert evals and all(e.passed for e in evals)

@@ -18,15 +18,14 @@ def test_best_label_per_skill_finds_skills_named_by_alternative_labels(matcher):
 
 
 def test_phrases_find_each_skill_a_long_outcome_names(matcher):
-    labels = top_labels(matcher, "Write programs in Java, query databases with SQL and present results to a team",
-                        8)
+    labels = top_labels(matcher, "Write programs in Java, query databases with SQL and present results to a team", 8)
     assert "Java (computer programming)" in labels and "SQL" in labels
 
 
 def test_scores_are_sorted_and_ranks_are_stable(matcher):
     text = check_text("Apply statistics to analyse data")
     a = matcher.rank([text], 10)[0]
-    b = matcher.rank([text, "Manage budgets"], 10)[0]          # batching with other texts changes nothing
+    b = matcher.rank([text, "Manage budgets"], 10)[0]  # batching with other texts changes nothing
     assert [m.uri for m in a] == [m.uri for m in b]
     assert np.allclose([m.score for m in a], [m.score for m in b], atol=1e-4)
     assert [m.score for m in a] == sorted((m.score for m in a), reverse=True)
@@ -42,11 +41,18 @@ def test_without_phrases_and_exact_mentions_the_method_is_weaker(matcher):
     assert plain.method != matcher.method
 
 
-@pytest.mark.parametrize("bad, reason", [
-    ("", "empty outcome"), ("   \t ", "empty outcome"), ("--- ...", "no words"),
-    (b"\xff\xfe\x00abc", "not UTF-8"), ("abc\x00def", "binary"), ("\x01\x02\x03\x04\x05 a", "control characters"),
-    ("word " * 5000, "characters"),
-])
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ("", "empty outcome"),
+        ("   \t ", "empty outcome"),
+        ("--- ...", "no words"),
+        (b"\xff\xfe\x00abc", "not UTF-8"),
+        ("abc\x00def", "binary"),
+        ("\x01\x02\x03\x04\x05 a", "control characters"),
+        ("word " * 5000, "characters"),
+    ],
+)
 def test_bad_outcomes_are_refused_with_a_reason(bad, reason):
     with pytest.raises(OutcomeError, match=reason):
         check_text(bad)
@@ -54,8 +60,10 @@ def test_bad_outcomes_are_refused_with_a_reason(bad, reason):
 
 def test_one_word_and_very_long_outcomes_are_ranked(matcher):
     assert top_labels(matcher, "SQL", 1) == ["SQL"]
-    long_text = ("Students learn to plan and manage budgets for projects. " * 45
-                 + "They also write SQL queries against databases. ") * 2
+    long_text = (
+        "Students learn to plan and manage budgets for projects. " * 45
+        + "They also write SQL queries against databases. "
+    ) * 2
     assert len(long_text) > 5000
     assert len(chunks(check_text(long_text))) > 10
     labels = top_labels(matcher, long_text, 10)
@@ -78,8 +86,7 @@ def test_a_cache_file_from_another_model_is_rebuilt_not_used(matcher, tmp_path, 
     rel = _release_of(idx)
     enc = matcher.encoder
     target = index_mod.cache_path(rel, enc, tmp_path)
-    stale = index_mod.SkillIndex(**{**idx.__dict__, "model_id": "another-model@0000",
-                                    "emb": np.zeros_like(idx.emb)})
+    stale = index_mod.SkillIndex(**{**idx.__dict__, "model_id": "another-model@0000", "emb": np.zeros_like(idx.emb)})
     index_mod.save(stale, target)
     with caplog.at_level(logging.WARNING, logger="mcatlas.skills"):
         rebuilt = index_mod.get_index(rel, enc, tmp_path, progress=None)

@@ -23,17 +23,35 @@ from scrapers.registry import Source, registry
 
 HARVEST_GROUP = "harvest"
 # A source that errors is retried later rather than at once (transient outages, rate limits).
-HARVEST_RETRY = RetryPolicy(max_retries=int(os.environ.get("MCATLAS_HARVEST_RETRIES", 2)), delay=30,
-                            backoff=Backoff.EXPONENTIAL)
+HARVEST_RETRY = RetryPolicy(
+    max_retries=int(os.environ.get("MCATLAS_HARVEST_RETRIES", 2)), delay=30, backoff=Backoff.EXPONENTIAL
+)
+
 
 def harvest_key(source: str) -> str:
     return f"harvest_{source}"
 
+
 # Scrapy's own bookkeeping; everything else (offers, rejects, errors, paging, per-source counters) is kept.
-_SCRAPY_INTERNAL = ("downloader/", "scheduler/", "memusage/", "log_count/", "httpcompression/", "robotstxt/",
-                    "response_received_count", "request_depth", "item_scraped_count", "item_dropped",
-                    "start_time", "finish_", "elapsed_time", "items_per_minute", "responses_per_minute",
-                    "httperror/", "mcatlas/")
+_SCRAPY_INTERNAL = (
+    "downloader/",
+    "scheduler/",
+    "memusage/",
+    "log_count/",
+    "httpcompression/",
+    "robotstxt/",
+    "response_received_count",
+    "request_depth",
+    "item_scraped_count",
+    "item_dropped",
+    "start_time",
+    "finish_",
+    "elapsed_time",
+    "items_per_minute",
+    "responses_per_minute",
+    "httperror/",
+    "mcatlas/",
+)
 
 
 def _stats_metadata(stats: dict[str, Any]) -> dict[str, Any]:
@@ -57,29 +75,45 @@ def build_harvest_asset(source: Source) -> AssetsDefinition:
         # stale when the source has not been harvested for two of its (weekly) periods
         freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=8)),
         tags={"source_type": source.type},
-        metadata={"source": source.name, "base_url": source.base_url, "schedule": source.schedule,
-                  "country": source.country or "", "alliance": source.alliance or ""},
+        metadata={
+            "source": source.name,
+            "base_url": source.base_url,
+            "schedule": source.schedule,
+            "country": source.country or "",
+            "alliance": source.alliance or "",
+        },
     )
     def _harvest(context: AssetExecutionContext, crawler: CrawlerResource) -> MaterializeResult:
         summary = crawler.crawl(source.name, log=context.log)
         run_dir = Path(summary["dir"])
         stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
-        metadata = {"mode": summary["mode"], "status": summary["status"], "run_id": summary["run_id"],
-                    "landing_dir": MetadataValue.path(str(run_dir)), **_stats_metadata(stats)}
+        metadata = {
+            "mode": summary["mode"],
+            "status": summary["status"],
+            "run_id": summary["run_id"],
+            "landing_dir": MetadataValue.path(str(run_dir)),
+            **_stats_metadata(stats),
+        }
         if metadata["skipped"] and not metadata["errors"]:
             # e.g. edX without API credentials: nothing was fetched on purpose, nothing is loaded or withdrawn
             context.log.warning(f"{source.name}: skipped ({metadata['skipped']}); previous offers are kept")
             return MaterializeResult(metadata={**metadata, "status": "skipped"})
         if summary["status"] not in ("ok", "partial"):
             # Nothing is loaded from this run and nothing previously loaded is touched.
-            raise Failure(f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
-                          f"{metadata['offers']} offers); previous offers are kept", metadata=metadata,
-                          # replaying a recorded snapshot gives the same answer every time: no point retrying
-                          allow_retries=summary["mode"] == "live")
-        context.log.info(f"{source.name}: {summary['status']}, {metadata['offers']} offers, "
-                         f"{metadata['rejects']} rejects, {metadata['errors']} errors ({summary['mode']} mode)")
+            raise Failure(
+                f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
+                f"{metadata['offers']} offers); previous offers are kept",
+                metadata=metadata,
+                # replaying a recorded snapshot gives the same answer every time: no point retrying
+                allow_retries=summary["mode"] == "live",
+            )
+        context.log.info(
+            f"{source.name}: {summary['status']}, {metadata['offers']} offers, "
+            f"{metadata['rejects']} rejects, {metadata['errors']} errors ({summary['mode']} mode)"
+        )
         return MaterializeResult(metadata=metadata)
 
     return _harvest
+
 
 harvest_assets = [build_harvest_asset(src) for src in registry().values() if src.enabled]

@@ -55,10 +55,20 @@ def build_clusters(con: duckdb.DuckDBPyConnection, source_types: dict[str, str] 
         "select source, source_id, list(text order by position) from learning_outcomes group by all"
     ).fetchall():
         outcomes[(source, source_id)] = texts
-    columns = ("source", "source_id", "title", "provider", "url", "ects", "ects_flag", "workload_hours_min",
-               "workload_hours_max")
-    listings = [listing_from_row(dict(zip(columns, row, strict=True)), outcomes.get((row[0], row[1]), ()))
-                for row in offers]
+    columns = (
+        "source",
+        "source_id",
+        "title",
+        "provider",
+        "url",
+        "ects",
+        "ects_flag",
+        "workload_hours_min",
+        "workload_hours_max",
+    )
+    listings = [
+        listing_from_row(dict(zip(columns, row, strict=True)), outcomes.get((row[0], row[1]), ())) for row in offers
+    ]
     read_s = time.perf_counter() - started
     result = resolve(listings)
     resolve_s = time.perf_counter() - started - read_s
@@ -75,13 +85,23 @@ def build_clusters(con: duckdb.DuckDBPyConnection, source_types: dict[str, str] 
                     "linked_to_source_id, similarity, link_reason from read_json(?, format = 'newline_delimited', "
                     "columns = {cluster_id: 'varchar', source: 'varchar', source_id: 'varchar', "
                     "cluster_size: 'integer', linked_to_source: 'varchar', linked_to_source_id: 'varchar', "
-                    "similarity: 'double', link_reason: 'varchar'})", [str(path)])
+                    "similarity: 'double', link_reason: 'varchar'})",
+                    [str(path)],
+                )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    clusters = db.one_row(con, "select count(distinct cluster_id), count(*) filter (where cluster_size > 1) "
-                           "from offer_clusters")
-    return {"offers": len(listings), "clusters": clusters[0], "offers_in_multi_source_clusters": clusters[1],
-            "pairs_compared": result.pairs_compared, "links": result.links, "blocks_skipped": result.blocks_skipped,
-            "read_seconds": round(read_s, 2), "resolve_seconds": round(resolve_s, 2)}
+    clusters = db.one_row(
+        con, "select count(distinct cluster_id), count(*) filter (where cluster_size > 1) from offer_clusters"
+    )
+    return {
+        "offers": len(listings),
+        "clusters": clusters[0],
+        "offers_in_multi_source_clusters": clusters[1],
+        "pairs_compared": result.pairs_compared,
+        "links": result.links,
+        "blocks_skipped": result.blocks_skipped,
+        "read_seconds": round(read_s, 2),
+        "resolve_seconds": round(resolve_s, 2),
+    }

@@ -26,9 +26,13 @@ when_raw_data_lands = (
 ).with_label("when_raw_data_lands")
 
 harvest_jobs = {
-    src.name: define_asset_job(f"harvest_{src.name}_job", selection=AssetSelection.assets(harvest_key(src.name)),
-                               description=f"Harvest {src.provider} into the landing area.")
-    for src in registry().values() if src.enabled
+    src.name: define_asset_job(
+        f"harvest_{src.name}_job",
+        selection=AssetSelection.assets(harvest_key(src.name)),
+        description=f"Harvest {src.provider} into the landing area.",
+    )
+    for src in registry().values()
+    if src.enabled
 }
 
 warehouse_job = define_asset_job(
@@ -38,8 +42,13 @@ warehouse_job = define_asset_job(
 )
 
 schedules = [
-    ScheduleDefinition(name=f"harvest_{name}_schedule", job=job, cron_schedule=registry()[name].schedule,
-                       execution_timezone="UTC", default_status=DefaultScheduleStatus.STOPPED)
+    ScheduleDefinition(
+        name=f"harvest_{name}_schedule",
+        job=job,
+        cron_schedule=registry()[name].schedule,
+        execution_timezone="UTC",
+        default_status=DefaultScheduleStatus.STOPPED,
+    )
     for name, job in harvest_jobs.items()
 ]
 

@@ -13,5 +13,13 @@ schedules: list[Any] = []
 sensors: list[Any] = []
 resources: dict[str, Any] = {"warehouse": WarehouseResource()}
 
-__all__ = ["asset_checks", "assets", "jobs", "resources", "schedules", "sensors", "warehouse_assets",
-           "warehouse_checks"]
+__all__ = [
+    "asset_checks",
+    "assets",
+    "jobs",
+    "resources",
+    "schedules",
+    "sensors",
+    "warehouse_assets",
+    "warehouse_checks",
+]

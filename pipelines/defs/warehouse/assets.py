@@ -1,6 +1,5 @@
 """Warehouse assets: raw load of landed harvests, then the core tables."""
 
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipelines.defs.harvest.assets import harvest_assets
@@ -19,21 +18,31 @@ WAREHOUSE_GROUP = "warehouse"
     description="Raw layer: every landed harvest run not loaded before (raw_offers, rejects, harvest_runs). "
     "Unchanged listings are not stored twice; failed or empty harvests load nothing and delete nothing.",
 )
-def raw_offers(context: AssetExecutionContext, warehouse: WarehouseResource,
-               crawler: CrawlerResource) -> MaterializeResult:
+def raw_offers(
+    context: AssetExecutionContext, warehouse: WarehouseResource, crawler: CrawlerResource
+) -> MaterializeResult:
     with warehouse.connect() as con:
         loaded = db.load_landing(con, crawler.landing(), list(registry()))
-        totals = {"raw_offers": db.count(con, "raw_offers"), "rejects": db.count(con, "rejects"),
-                  "harvest_runs": db.count(con, "harvest_runs")}
+        totals = {
+            "raw_offers": db.count(con, "raw_offers"),
+            "rejects": db.count(con, "rejects"),
+            "harvest_runs": db.count(con, "harvest_runs"),
+        }
     for run in loaded:
-        context.log.info(f"loaded {run['source']} run {run['run_id']} ({run['status']}): "
-                         f"{run['new_or_changed']} new or changed of {run['offers_in_run']} offers, "
-                         f"{run['rejects_in_run']} rejects")
+        context.log.info(
+            f"loaded {run['source']} run {run['run_id']} ({run['status']}): "
+            f"{run['new_or_changed']} new or changed of {run['offers_in_run']} offers, "
+            f"{run['rejects_in_run']} rejects"
+        )
     return MaterializeResult(metadata={**totals, "runs_loaded": len(loaded), "runs": MetadataValue.json(loaded)})
 
 
-@asset(group_name=WAREHOUSE_GROUP, deps=[raw_offers], kinds={"duckdb"},
-       description="Core offers: the latest version of every listing, one row per (source, source_id).")
+@asset(
+    group_name=WAREHOUSE_GROUP,
+    deps=[raw_offers],
+    kinds={"duckdb"},
+    description="Core offers: the latest version of every listing, one row per (source, source_id).",
+)
 def offers(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         db.run_in_transaction(con, "core/build_offers.sql")
@@ -42,21 +51,30 @@ def offers(warehouse: WarehouseResource) -> MaterializeResult:
     return MaterializeResult(metadata={"rows": total, "by_source": MetadataValue.json(by_source)})
 
 
-@asset(group_name=WAREHOUSE_GROUP, deps=[offers], kinds={"duckdb"},
-       description="Learning outcomes, one statement per row, keyed by outcome_id.")
+@asset(
+    group_name=WAREHOUSE_GROUP,
+    deps=[offers],
+    kinds={"duckdb"},
+    description="Learning outcomes, one statement per row, keyed by outcome_id.",
+)
 def learning_outcomes(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         db.run_in_transaction(con, "core/build_learning_outcomes.sql")
         total = db.count(con, "learning_outcomes")
-        without = scalar(con,
+        without = scalar(
+            con,
             "select count(*) from offers o where not exists "
-            "(select 1 from learning_outcomes l where l.source = o.source and l.source_id = o.source_id)"
+            "(select 1 from learning_outcomes l where l.source = o.source and l.source_id = o.source_id)",
         )
     return MaterializeResult(metadata={"rows": total, "offers_without_outcomes": without})
 
 
-@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes], kinds={"duckdb"},
-       description="Full-text search over titles, descriptions and outcomes: search_offers('words') in SQL.")
+@asset(
+    group_name=WAREHOUSE_GROUP,
+    deps=[offers, learning_outcomes],
+    kinds={"duckdb"},
+    description="Full-text search over titles, descriptions and outcomes: search_offers('words') in SQL.",
+)
 def offer_search(warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         db.load_fts(con)
@@ -71,9 +89,12 @@ ANALYST_VIEW_FILES = ["views/offers_overview.sql"]
 ANALYST_VIEW_DEPS = ["offer_completeness", "euroteq_eligibility", "cluster_best", "offer_skills"]
 
 
-@asset(group_name=WAREHOUSE_GROUP, deps=[offers, learning_outcomes, offer_search, *ANALYST_VIEW_DEPS],
-       kinds={"duckdb"},
-       description="Documented analyst views, and the data dictionary stored as comments on every table/column.")
+@asset(
+    group_name=WAREHOUSE_GROUP,
+    deps=[offers, learning_outcomes, offer_search, *ANALYST_VIEW_DEPS],
+    kinds={"duckdb"},
+    description="Documented analyst views, and the data dictionary stored as comments on every table/column.",
+)
 def analyst_views(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse.connect() as con:
         db.run_in_transaction(con, *ANALYST_VIEW_FILES)
@@ -81,8 +102,9 @@ def analyst_views(context: AssetExecutionContext, warehouse: WarehouseResource) 
         missing = dictionary.undocumented(con)
     if missing:
         context.log.warning(f"undocumented in warehouse/dictionary.yaml: {', '.join(missing)}")
-    return MaterializeResult(metadata={"views": len(ANALYST_VIEW_FILES), "comments": comments,
-                                       "undocumented": MetadataValue.json(missing)})
+    return MaterializeResult(
+        metadata={"views": len(ANALYST_VIEW_FILES), "comments": comments, "undocumented": MetadataValue.json(missing)}
+    )
 
 
 warehouse_assets = [raw_offers, offers, learning_outcomes, offer_search, analyst_views]

@@ -1,6 +1,5 @@
 """Key checks on the core tables: unique and not null, as every table's key must be."""
 
-
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetsDefinition, asset_check
 
 from models.offer import ECTS_FLAGS, EQF_FLAGS, PARTICIPATION_FORMS
@@ -14,33 +13,42 @@ def key_check(asset_def: AssetsDefinition, table: str, key: list[str]) -> AssetC
     cols = ", ".join(key)
     nulls = " or ".join(f"{k} is null" for k in key)
 
-    @asset_check(asset=asset_def, name=f"{table}_key_unique_not_null", blocking=True,
-                 description=f"({cols}) is unique and never null in {table}.")
+    @asset_check(
+        asset=asset_def,
+        name=f"{table}_key_unique_not_null",
+        blocking=True,
+        description=f"({cols}) is unique and never null in {table}.",
+    )
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            dupes = scalar(con,
-                f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)"
-            )
+            dupes = scalar(con, f"select count(*) from (select {cols} from {table} group by all having count(*) > 1)")
             null_rows = scalar(con, f"select count(*) from {table} where {nulls}")
-        return AssetCheckResult(passed=dupes == 0 and null_rows == 0,
-                                metadata={"duplicate_keys": dupes, "null_keys": null_rows})
+        return AssetCheckResult(
+            passed=dupes == 0 and null_rows == 0, metadata={"duplicate_keys": dupes, "null_keys": null_rows}
+        )
 
     return _check
 
 
-@asset_check(asset=learning_outcomes, name="outcomes_belong_to_offers", blocking=True,
-             description="Every learning outcome belongs to an offer.")
+@asset_check(
+    asset=learning_outcomes,
+    name="outcomes_belong_to_offers",
+    blocking=True,
+    description="Every learning outcome belongs to an offer.",
+)
 def outcomes_belong_to_offers(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
-        orphans = scalar(con,
-            "select count(*) from learning_outcomes l anti join offers o using (source, source_id)"
-        )
+        orphans = scalar(con, "select count(*) from learning_outcomes l anti join offers o using (source, source_id)")
     return AssetCheckResult(passed=orphans == 0, metadata={"orphans": orphans})
 
 
-@asset_check(asset=raw_offers, name="harvests_not_collapsing", blocking=False,
-             description="No source's latest complete harvest holds less than `collapse_ratio` of the previous one's "
-             "offers (such a harvest withdraws nothing, and this check fails so someone looks at the source).")
+@asset_check(
+    asset=raw_offers,
+    name="harvests_not_collapsing",
+    blocking=False,
+    description="No source's latest complete harvest holds less than `collapse_ratio` of the previous one's "
+    "offers (such a harvest withdraws nothing, and this check fails so someone looks at the source).",
+)
 def harvests_not_collapsing(warehouse: WarehouseResource) -> AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
         rows = con.execute(
@@ -59,8 +67,12 @@ ACCEPTED_VALUES = {  # the schema's Literals (models/offer.py), not copies of th
 }
 
 
-@asset_check(asset=offers, name="offers_accepted_values", blocking=True,
-             description="Enumerated columns hold only their documented values; EQF levels are 1-8.")
+@asset_check(
+    asset=offers,
+    name="offers_accepted_values",
+    blocking=True,
+    description="Enumerated columns hold only their documented values; EQF levels are 1-8.",
+)
 def offers_accepted_values(warehouse: WarehouseResource) -> AssetCheckResult:
     bad: dict[str, int] = {}
     with warehouse.connect(read_only=True) as con:
