@@ -13,7 +13,6 @@ the resolver sees) still resolve. Snapshot replay never resolves anything: its m
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,13 +22,13 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
 from models.urls import host_port, is_private_host, normalise_host
+from scrapers.middlewares.urlpolicy import exemption_entries
 
 logger = logging.getLogger(__name__)
 
 
-def allowed_names(value: Any) -> frozenset[str]:
+def allowed_names(entries: list[str]) -> frozenset[str]:
     """Host parts of the exact `host:port` exemptions (the resolver sees names, not ports)."""
-    entries = value.replace(",", " ").split() if isinstance(value, str) else [str(v) for v in value or []]
     pairs = (host_port(entry) for entry in entries)
     return frozenset(pair.rsplit(":", 1)[0] for pair in pairs if pair)
 
@@ -42,8 +41,7 @@ class PublicOnlyResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: Any) -> PublicOnlyResolver:
         resolver = super().from_crawler(crawler, reactor)
-        given = crawler.settings.get("MCATLAS_ALLOW_PRIVATE_HOSTS") or os.environ.get("MCATLAS_ALLOW_PRIVATE_HOSTS")
-        resolver.allow = allowed_names(given)
+        resolver.allow = allowed_names(exemption_entries(crawler.settings))
         return resolver
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted)

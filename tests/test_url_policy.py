@@ -295,7 +295,7 @@ def test_names_resolving_to_non_public_addresses_fail_at_the_lookup():
     from scrapers.resolver import PublicOnlyResolver, allowed_names
 
     resolver = PublicOnlyResolver.__new__(PublicOnlyResolver)
-    resolver.allow = allowed_names("127.0.0.1:8080, test-server.example:9000")
+    resolver.allow = allowed_names(["127.0.0.1:8080", "test-server.example:9000"])
     for address in ("127.0.0.1", "10.1.2.3", "192.168.0.7", "169.254.169.254", "0.0.0.0", "::1", "fe80::1"):
         with pytest.raises(DNSLookupError, match="non-public"):
             resolver.refuse_private(address, "courses.example.org")

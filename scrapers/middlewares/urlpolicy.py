@@ -46,7 +46,10 @@ class ResponseTooLarge(PolicyRefusal):
     """The response was cut at DOWNLOAD_MAXSIZE; counted as `errors/response_too_large`."""
 
 
-def _entries(value: Any) -> list[str]:
+def exemption_entries(settings: Any) -> list[str]:
+    """The `MCATLAS_ALLOW_PRIVATE_HOSTS` entries (a `-s` setting, else the environment variable), unparsed; the
+    middleware and the resolver (scrapers/resolver.py) both read them here."""
+    value = settings.get("MCATLAS_ALLOW_PRIVATE_HOSTS") or os.environ.get("MCATLAS_ALLOW_PRIVATE_HOSTS")
     if isinstance(value, str):
         return value.replace(",", " ").split()
     return [str(v) for v in value or []]
@@ -59,8 +62,7 @@ class UrlPolicyMiddleware:
         self.crawler = crawler
         self._domains: frozenset[str] | None = None
         self.allow_private: frozenset[str] = frozenset()
-        given = crawler.settings.get("MCATLAS_ALLOW_PRIVATE_HOSTS") or os.environ.get("MCATLAS_ALLOW_PRIVATE_HOSTS")
-        for entry in _entries(given):
+        for entry in exemption_entries(crawler.settings):
             pair = host_port(entry)
             if pair is None:
                 logger.error("MCATLAS_ALLOW_PRIVATE_HOSTS: %r ignored (give an exact host:port)", entry)
