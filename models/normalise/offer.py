@@ -369,6 +369,8 @@ def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
         )
         return
     item["participation_form"] = None
+    if _participation_mapped(item, ex):
+        return
     for field, value in (("participation_form", given), ("participation_raw", raw)):
         if not value:
             continue
@@ -380,6 +382,30 @@ def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
             ex.append(explain("participation_form", form, field, value, "participation.vocabulary", reason))
             return
         ex.append(explain("participation_form", None, field, value, "participation.unknown", reason))
+
+
+def _participation_mapped(item: dict[str, Any], ex: Explanations) -> bool:
+    """The form from the source's own vocabulary (`extras.participation_forms`: each of the record's words for its
+    form of participation that the source's vocabulary knows, with the form it names or null, as the parser read
+    them); several forms are one mixed offer, `blended`. False when the vocabulary names no form."""
+    extras = item.get("extras")
+    table = extras.get("participation_forms") if isinstance(extras, dict) else None
+    if not isinstance(table, dict):
+        return False
+    mapped = {str(word): form for word, form in table.items() if form in PARTICIPATION_FORMS}
+    if not mapped:
+        return False
+    forms = list(dict.fromkeys(mapped.values()))
+    words = ", ".join(f"{word!r} -> {form}" for word, form in mapped.items())
+    note = f"{item.get('source') or 'source'} vocabulary: {words}"
+    if len(forms) == 1:
+        form, rule = forms[0], "participation.mapped"
+    else:
+        form, rule = "blended", "participation.mapped_several"
+        note += "; several forms of participation: blended"
+    item["participation_form"] = form
+    ex.append(explain("participation_form", form, "participation_raw", item.get("participation_raw"), rule, note))
+    return True
 
 
 def _assessment(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:

@@ -79,6 +79,7 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
     lo, hi = current.get("min_effort"), current.get("max_effort")
     weeks = current.get("weeks_to_complete")
     lang = text(current.get("content_language"))
+    pacing = text(current.get("pacing_type"))
     description = (
         text(record.get("full_description"))
         or text(record.get("short_description"))
@@ -110,8 +111,10 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
         "duration_weeks": weeks if isinstance(weeks, int | float) and weeks > 0 else None,
         "duration_raw": f"{weeks} weeks" if isinstance(weeks, int | float) and weeks > 0 else None,
         "level_raw": level,
-        "participation_form": "online",
-        "participation_raw": text(current.get("pacing_type")),
+        # the run's pacing ('self_paced') is the source's word, read by the normaliser's vocabulary; without one, the
+        # platform's own fact: edX teaches online
+        "participation_form": None if pacing else "online",
+        "participation_raw": pacing,
         "prerequisites": text(record.get("prerequisites_raw")) or "; ".join(names(record.get("prerequisites"))) or None,
         "runs": [
             run(r.get("key"), r.get("start"), r.get("end"), r.get("weeks_to_complete"), r.get("pacing_type"))

@@ -37,7 +37,6 @@ ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 MODE_LABELS = {"920fbb3cbe": "Online", "e92d221e4d": "Blended"}
 OPPORTUNITY = {"learningopportunity"}
 SPECS = {"qualification", "learningachievementspecification"}
-_ISO_HOURS = re.compile(r"^PT(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?$")
 _XML_ID_ATTRS = ("id",)
 Node = dict[str, Any]
 
@@ -240,14 +239,6 @@ def language_alpha2(uri: str | None) -> str | None:
     return getattr(found, "alpha_2", None) if found else None
 
 
-def _iso_hours(value: str | None) -> float | None:
-    """Notional hours from a time-only ISO duration (`PT60H`, `PT7H30M`); calendar spans are not hours."""
-    m = _ISO_HOURS.match(value or "")
-    if not value or not m or value == "PT":
-        return None
-    return round(float(m.group(1) or 0) + float(m.group(2) or 0) / 60, 2) or None
-
-
 # ---- mapping -----------------------------------------------------------------------------------------------
 
 
@@ -413,15 +404,10 @@ def _volume(graph: Graph, spec: Node | None) -> str | None:
 
 
 def _workload(graph: Graph, opp: Node | None, volume: str | None) -> dict[str, Any]:
-    """Volume of learning as hours when it is a time-only ISO duration, else as raw text; the stated duration."""
-    hours = _iso_hours(volume)
+    """The volume of learning and the stated duration as given (ISO 8601 `PT60H`, `P10W`, or text): the normaliser
+    reads hours and weeks from them and explains how."""
     duration = graph.first(opp, "duration")
-    return {
-        "workload_raw": None if hours else volume,
-        "workload_hours_min": hours,
-        "workload_hours_max": hours,
-        "duration_raw": duration if isinstance(duration, str) else None,
-    }
+    return {"workload_raw": volume, "duration_raw": duration if isinstance(duration, str) else None}
 
 
 def _where_and_when(graph: Graph, main: Node, opp: Node | None, spec: Node | None) -> dict[str, Any]:
@@ -510,7 +496,6 @@ def offer_item(
         "learning_outcomes": _outcomes(graph, spec),
         "ects": credit.get("ects"),
         **classification,
-        "eqf_flag": "given" if classification["eqf_level"] else None,
         **_assessment(graph, spec, claimed_by),
         "participation_raw": ", ".join(_modes(graph, opp, spec)) or None,
         "prerequisites": text_of(graph.first(spec, "entryrequirement"))

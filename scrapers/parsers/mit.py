@@ -2,7 +2,8 @@
 
 MITx Online pages are Django-REST (`next`/`results`) with a CMS `page` per course; xPRO answers a plain list;
 Prolearn answers `data.searchAPISearch.documents`. Relative URLs are resolved against each platform's site.
-Instructor names in runs are never read.
+Instructor names in runs are never read. The format ('In person', 'Live Virtual', 'Blended') is given as it is
+(`participation_raw`); the normaliser's participation vocabulary reads it and says why.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from models.offer import ParticipationForm, form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
@@ -31,21 +31,6 @@ MIT = "Massachusetts Institute of Technology"
 MITXONLINE = "https://mitxonline.mit.edu"
 XPRO = "https://xpro.mit.edu"
 PROLEARN = "https://professional.mit.edu"
-# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
-FORMS = form_vocabulary(
-    {
-        "online": "online",
-        "in person": "on-site",
-        "on campus": "on-site",
-        "blended": "blended",
-        "live virtual": "online",
-        "virtual": "online",
-    }
-)
-
-
-def _form(raw: str | None) -> ParticipationForm | None:
-    return FORMS.get((raw or "").strip().lower())
 
 
 def _price(amount: Any) -> dict[str, Any]:
@@ -75,7 +60,7 @@ def mitxonline_item(record: dict[str, Any]) -> dict[str, Any]:
         "learning_outcomes": outcomes(None, description),
         "workload_raw": text(page.get("effort")),
         "duration_raw": text(page.get("length")),
-        "participation_form": "online",
+        "participation_form": "online",  # the platform's own fact: MITx Online teaches online only
         "runs": [
             run(
                 r.get("courseware_id"),
@@ -114,7 +99,6 @@ def xpro_item(record: dict[str, Any]) -> dict[str, Any]:
         "platform": "MIT xPRO",
         "country": "US",
         "learning_outcomes": outcomes(None, description),
-        "participation_form": _form(fmt),
         "participation_raw": fmt,
         "stackability": f"Part of the {program.group(1)}" if program else None,
         "runs": [run(r.get("courseware_id"), r.get("start_date"), r.get("end_date")) for r in runs],
@@ -146,7 +130,6 @@ def prolearn_item(doc: dict[str, Any]) -> dict[str, Any]:
         "learning_outcomes": outcomes(None, body),
         "workload_raw": text(doc.get("field_time_commitment")),
         "duration_raw": text(doc.get("field_duration")),
-        "participation_form": _form(fmt),
         "participation_raw": fmt,
         "price_raw": text(doc.get("field_price")),
         "stackability": f"Counts towards the Professional Certificate Program in {certificate}"

@@ -28,7 +28,9 @@ from scrapers.parsers.common import (
 )
 
 SOURCE = "moochub"
-# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
+# MOOChub's courseMode words -> our ParticipationForm (checked against the schema's Literal at import). The source's
+# vocabulary lives here; the parser only looks up the record's own words (`extras.participation_forms`), and the
+# normaliser applies them and explains it (models/normalise/offer.py: participation.mapped).
 FORMS = form_vocabulary(
     {
         "online": "online",
@@ -112,7 +114,6 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
     duration = text(attrs.get("duration"))
     access = [a for a in as_list(attrs.get("access")) if text(a)]
     modes = [m for m in as_list(attrs.get("courseMode")) if text(m)]
-    forms = {FORMS.get(m.lower()) for m in modes} - {None}
     publisher = as_dict(attrs.get("publisher"))
     partners = _orgs(attrs.get("partnerInstitute"))
     platform = as_dict(attrs.get("moocProvider"))
@@ -134,11 +135,9 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
         "languages": langs,
         "learning_outcomes": teaches or outcomes(None, description, lang),
         "workload_raw": workload_raw,
-        "duration_weeks": iso_duration_weeks(duration),
-        "duration_raw": duration,
+        "duration_raw": duration,  # ISO 8601 ('P6W'): weeks are the normaliser's to read
         "ects": credits if isinstance(credits, int | float) and credits > 0 else None,
         "level_raw": ", ".join(_names(attrs.get("educationalLevel"))) or None,
-        "participation_form": (forms.pop() if len(forms) == 1 else ("blended" if forms else None)),
         "participation_raw": ", ".join(modes) or None,
         "prerequisites": "; ".join(_names(attrs.get("competencyRequired"))) or None,
         "stackability": "; ".join(f"Part of {text(p.get('title')) or text(p.get('identifier'))}" for p in parts)
@@ -163,6 +162,7 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
                 for lic in as_list(attrs.get("licence") or attrs.get("license"))
             ],
             "workload": workload if not isinstance(workload, dict) else None,
+            "participation_forms": {m: FORMS[m.lower()] for m in modes if m.lower() in FORMS} or None,
         },
     }
 

@@ -12,14 +12,16 @@ from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
-from models.offer import ParticipationForm, form_vocabulary
+from models.offer import form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
-from scrapers.parsers.common import as_dict, as_list, iso_duration_weeks, names, outcomes, run, strip_tracking, text
+from scrapers.parsers.common import as_dict, as_list, names, outcomes, run, strip_tracking, text
 from scrapers.parsers.structured import COURSE_TYPES, extract_nodes, type_names
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "schema_org"
-# the source's words -> our ParticipationForm (checked against the schema's Literal at import)
+# schema.org courseMode words (often URLs: the last path segment) -> our ParticipationForm (checked against the
+# schema's Literal at import). The source's vocabulary lives here; the parser only looks up the record's own words
+# (`extras.participation_forms`), and the normaliser applies them and explains it (participation.mapped).
 FORMS = form_vocabulary(
     {
         "online": "online",
@@ -64,9 +66,9 @@ def _org(node: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _mode(value: Any) -> ParticipationForm | None:
-    raw = (text(value) or "").rsplit("/", 1)[-1].lower()
-    return FORMS.get(raw)
+def _mode_key(value: Any) -> str:
+    """The vocabulary key of one courseMode value: 'https://schema.org/Blended' -> 'blended'."""
+    return (text(value) or "").rsplit("/", 1)[-1].lower()
 
 
 def _offer(node: dict[str, Any]) -> dict[str, Any]:
@@ -117,7 +119,7 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
     description = text(node.get("description"))
     org = _org(node)
     modes = [m for i in instances for m in as_list(i.get("courseMode")) if text(m)]
-    forms = {f for f in (_mode(m) for m in modes) if f}
+    known = {str(m): FORMS[_mode_key(m)] for m in modes if _mode_key(m) in FORMS}
     workload = text(node.get("timeRequired")) or next(
         (text(i.get("courseWorkload")) for i in instances if text(i.get("courseWorkload"))), None
     )
@@ -143,10 +145,8 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
         ),
         "workload_raw": workload,
         "duration_raw": duration,
-        "duration_weeks": iso_duration_weeks(duration),
         "ects": ects,
         "level_raw": _name(node.get("educationalLevel")) or _name(node.get("competencyRequired")),
-        "participation_form": forms.pop() if len(forms) == 1 else ("blended" if forms else None),
         "participation_raw": ", ".join(str(m) for m in modes) or None,
         "prerequisites": "; ".join(filter(None, (_name(c) for c in as_list(node.get("coursePrerequisites"))))) or None,
         "runs": [
@@ -157,7 +157,12 @@ def node_item(node: dict[str, Any], page_url: str) -> dict[str, Any]:
         "subjects": names(node.get("about")) or [k for k in as_list(node.get("keywords")) if isinstance(k, str)][:20],
         "certificate_type": _name(node.get("educationalCredentialAwarded")) or _name(node.get("credentialCategory")),
         **_offer(node),
-        "extras": {"schema_type": kind, "course_code": text(node.get("courseCode")), "credits_raw": credits_raw},
+        "extras": {
+            "schema_type": kind,
+            "course_code": text(node.get("courseCode")),
+            "credits_raw": credits_raw,
+            "participation_forms": known or None,
+        },
     }
 
 

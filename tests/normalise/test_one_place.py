@@ -9,6 +9,7 @@ import pytest
 
 from models.normalise import participation
 from models.normalise.numbers import parse_number
+from models.normalise.offer import normalise_item
 from models.offer import (
     ECTS_FLAGS,
     EQF_FLAGS,
@@ -18,7 +19,7 @@ from models.offer import (
     ParticipationForm,
     form_vocabulary,
 )
-from scrapers.parsers import edx, elm, mit, moochub, schema_org
+from scrapers.parsers import edx, elm, moochub, schema_org
 
 
 def test_enumerations_are_the_literals_args() -> None:
@@ -35,9 +36,39 @@ def test_the_warehouse_accepts_exactly_the_schemas_values() -> None:
     assert ACCEPTED_VALUES["eqf_flag"] == get_args(GivenOrInferred)
 
 
-@pytest.mark.parametrize("module", [mit, moochub, schema_org], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [moochub, schema_org], ids=lambda m: m.__name__)
 def test_parser_vocabularies_map_source_words_onto_the_literal(module) -> None:
     assert module.FORMS and set(module.FORMS.values()) - {None} <= set(PARTICIPATION_FORMS)
+
+
+def test_a_source_vocabulary_is_applied_by_the_normaliser_and_explained() -> None:
+    """`extras.participation_forms` (the source's words with the forms its vocabulary gives them) is applied here:
+    one form is `participation.mapped`, several are blended by the collapse rule, a stated form stays given."""
+
+    def explained(item: dict) -> tuple:
+        out = normalise_item({"source": "src", **item})
+        (ex,) = [e for e in out["explanations"] if e["field"] == "participation_form"]
+        return out["participation_form"], ex["rule"], ex["raw_field"], ex["raw_value"], ex["note"]
+
+    raw = {"participation_raw": "Präsenz, online"}
+    one = explained({**raw, "extras": {"participation_forms": {"online": "online", "x": None}}})
+    assert one == (
+        "online",
+        "participation.mapped",
+        "participation_raw",
+        "Präsenz, online",
+        "src vocabulary: 'online' -> online",
+    )
+    form, rule, _, _, note = explained(
+        {**raw, "extras": {"participation_forms": {"Präsenz": "on-site", "online": "online"}}}
+    )
+    assert (form, rule) == ("blended", "participation.mapped_several") and "'Präsenz' -> on-site" in note
+    # no form in the source's vocabulary (or a wrong value): the normaliser's own vocabulary reads the words
+    assert explained({**raw, "extras": {"participation_forms": {"x": None, "y": "onsite"}}})[:2] == (
+        "blended",
+        "participation.vocabulary",
+    )
+    assert explained({"participation_form": "online"})[1] == "participation.given"
 
 
 def test_a_vocabulary_with_a_value_outside_the_literal_fails_at_import() -> None:
