@@ -45,10 +45,11 @@ def main() -> None:
 def parse(source: str, file: Path) -> None:
     """Parse one recorded response FILE of SOURCE and print its offers as landing lines (rejects on stderr)."""
     from scrapers.chain import ItemChain, StreamSink
+    from scrapers.crawl import spider_class
     from scrapers.landing import provenance, sha256
     from scrapers.parsers.base import ParseError
     from scrapers.registry import RegistryError, get_source
-    from scrapers.spiders.base import SPIDER_VERSION
+    from scrapers.spiders.base import source_item
 
     try:
         src = get_source(source.replace("-", "_"))
@@ -65,19 +66,21 @@ def parse(source: str, file: Path) -> None:
         fail(f"{file}: {exc}")
     except Exception as exc:  # noqa: BLE001 - a parser bug on odd input still gets one line, not a traceback
         fail(f"{file}: {src.name} parser cannot read this file ({type(exc).__name__}: {exc})")
+    spider = spider_class(src)  # the source's spider: its version and item defaults, as in a crawl
     landed = provenance(
         src.name,
-        SPIDER_VERSION,
+        spider.version,
         sha256(body),
         url,
         "file",
         fetched_at=datetime.fromtimestamp(file.stat().st_mtime, UTC),
     )
-    # the crawl's item chain, printing what a crawl would land (no previous run: nothing is reused)
+    # the crawl's item chain, printing what a crawl would land (no previous run: nothing is reused), on items
+    # prepared as a crawl prepares them (`source_item`: the spider's item_defaults, source, provenance)
     chain = ItemChain(sink=StreamSink(sys.stdout.buffer, sys.stderr))
+    defaults = spider.item_defaults(src)
     for item in page.items:
-        item["source"], item["provenance"] = src.name, landed
-        chain(item)
+        chain(source_item(item, src.name, landed, defaults))
     for reject in page.rejects:
         chain.reject(reject.source_id, reject.reason, reject.raw, url=url)
     if not page.items and page.follow:

@@ -7,6 +7,7 @@ already seen, or more pages than MCATLAS_MAX_PAGES, stops the walk and is counte
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -35,6 +36,17 @@ def failed_request(failure: Failure) -> Request:
 def failure_exception(failure: Failure) -> BaseException:
     """The exception a failure carries: Twisted types `value` as optional, though a raised Failure always has one."""
     return failure.value if failure.value is not None else RuntimeError(failure.getErrorMessage())
+
+
+def source_item(item: dict[str, Any], source: str, landed: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A parsed item as the item chain receives it, in a crawl and in `mcatlas parse` alike: the source's
+    `item_defaults` where the parser set nothing (each item its own copy), the source name and the provenance."""
+    for key, value in defaults.items():
+        if key not in item:
+            item[key] = copy.deepcopy(value)
+    item["source"] = source
+    item["provenance"] = landed
+    return item
 
 
 class SourceSpider(scrapy.Spider):
@@ -88,8 +100,10 @@ class SourceSpider(scrapy.Spider):
             meta={"kind": follow.kind, **follow.meta},
         )
 
-    def item_defaults(self) -> dict[str, Any]:
-        """Values every item of this source gets unless the parser set them (e.g. country, alliance)."""
+    @classmethod
+    def item_defaults(cls, source: Source) -> dict[str, Any]:
+        """Values every item of `source` gets unless the parser set them (e.g. country, alliance). A class method of
+        the registry entry alone, so `mcatlas parse` applies the same defaults without a crawl (`source_item`)."""
         return {}
 
     # --- the generic walk -----------------------------------------------------------------------------
@@ -152,14 +166,10 @@ class SourceSpider(scrapy.Spider):
         for reject in page.rejects:
             self.chain.reject(reject.source_id, reject.reason, reject.raw, url=response.url)
         landed = provenance(self.source.name, self.version, digest, response.url, self.mode)
-        defaults = self.item_defaults()
+        defaults = self.item_defaults(self.source)
         for item in page.items:
             stats.inc_value("items/parsed")
-            for key, value in defaults.items():
-                item.setdefault(key, value)
-            item["source"] = self.source.name
-            item["provenance"] = landed
-            yield item
+            yield source_item(item, self.source.name, landed, defaults)
         for follow in page.follow:
             yield self.request_for(follow)
 

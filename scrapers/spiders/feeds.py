@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapers.registry import Source
 from scrapers.spiders.base import SourceSpider
 
 
 class FeedSpider(SourceSpider):
     name = "feed"
 
-    def item_defaults(self) -> dict[str, Any]:
+    @classmethod
+    def item_defaults(cls, source: Source) -> dict[str, Any]:
         defaults: dict[str, Any] = {}
-        if self.source.country:
-            defaults["country"] = self.source.country
-        if self.source.alliance:
-            defaults["alliances"] = [self.source.alliance]
+        if source.country:
+            defaults["country"] = source.country
+        if source.alliance:
+            defaults["alliances"] = [source.alliance]
         return defaults
