@@ -27,3 +27,25 @@ def fallback(data: Any, url: str, message: str, skip: str) -> Page:
             page.stats[f"dispatch/{name}"] = 1
             return page
     raise ParseError(message)
+
+
+# XML formats claimed on a positive signature only: the root element's name in its namespace. A root matching none
+# of these is not claimed (its parser reads it as before, or refuses it). ELM 3's LOQ XML (`Courses` in
+# http://data.europa.eu/snb/model/ap/loq-constraints/) needs no entry: the ELM parser reads it by default.
+_EDCI_NAMESPACES = (
+    "http://data.europa.eu/snb",
+    "http://data.europa.eu/europass/model/credentials#",
+    "http://data.europa.eu/europass/model/credentials/w3c#",
+)
+XML_SIGNATURES: dict[tuple[str, str], str] = {
+    **{(ns, "europassCredential"): "europass_credential" for ns in _EDCI_NAMESPACES},
+    **{(ns, "learningOpportunities"): "europass_qdr" for ns in _EDCI_NAMESPACES},
+}
+
+
+def xml_signature(tag: str) -> str | None:
+    """The format a root element `{namespace}name` positively signs, or None (no namespace signs nothing)."""
+    if not tag.startswith("{"):
+        return None
+    namespace, _, name = tag[1:].partition("}")
+    return XML_SIGNATURES.get((namespace.rstrip("/"), name))

@@ -1,4 +1,4 @@
-"""European Learning Model (ELM v3): learning opportunities and qualifications, as JSON-LD or LOQ XML.
+"""European Learning Model (ELM v3 and the Europass XML before it): learning opportunities, qualifications, credentials.
 
 Publishers send ELM to the Europass Qualification Dataset Register in two serialisations: the LOQ XML profile
 (`learningOpportunityReferences`, `learningAchievementSpecificationReferences`, ... with `id` / `idref` links)
@@ -6,18 +6,30 @@ and JSON-LD (nested or `@graph`, compact or expanded keys). Both are first turne
 with an id, a type and properties keyed by lower-cased local name), so the mapping to offers below is written
 once and follows the model's structure, not one sample's layout:
 
-- one offer per `LearningOpportunity`; when a document has none (a qualification register extract, a credential
-  sample), one per top-level `Qualification` / `LearningAchievementSpecification`;
+- one offer per `LearningOpportunity`; when a document has none (a qualification register extract), one per
+  top-level `Qualification` / `LearningAchievementSpecification`;
+- a credential (`VerifiableCredential`, `EuropeanDigitalCredential`, EDCI's `europassCredential`) is no offer: its
+  offers are the distinct specifications its subject's achievements are `specifiedBy` (reached directly or through
+  the claim's `learningOpportunity`, counted once however often reached); the credential's own opportunities
+  offering those specifications are the same offers, not more;
+- an opportunity or specification that says nothing but a title (the stub `LearningOpportunity` a credential's
+  activity points to) is rejected with the reason, never emitted as an empty offer;
 - the specification linked by `learningAchievementSpecification` / `specifiedBy` supplies outcomes (with their
   `relatedESCOSkill` URIs), credit points, EQF level, language, mode, entry requirements;
 - the provider is the opportunity's `providedBy` organisation, else the awarding body; its country comes from
   the EU country authority URI of its address or registration.
 
-Persons (a credential's subject, contact persons) are never read: only specifications and organisations are.
+Persons (a credential's subject, contact persons) are never read: before anything is mapped, every person node is
+emptied of all but its links to claims, and an offer that would still carry one of the values removed from the
+learner (a name, a birth date, an e-mail address, an identifier) is rejected. Learner name, issue date and grade
+belong to the credential, not to the offer. The Europass XML of ELM 1.x-2.x (EDCI credentials, QDR learning-opportunity
+datasets) is read by `scrapers.parsers.europass` into the same neutral graph, claimed by its root element and
+namespace (`scrapers.parsers.dispatch.xml_signature`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from functools import partial
@@ -27,8 +39,10 @@ import pycountry
 from lxml import etree
 
 from models.normalise.numbers import parse_number
+from scrapers.parsers import europass
 from scrapers.parsers.base import Page, ParseError, Reject, guard_record, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import run, to_date
+from scrapers.parsers.dispatch import xml_signature
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "elm"
@@ -36,7 +50,60 @@ ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 # Concepts of the EU "learning and assessment mode" list whose labels are stable and known.
 MODE_LABELS = {"920fbb3cbe": "Online", "e92d221e4d": "Blended"}
 OPPORTUNITY = {"learningopportunity"}
-SPECS = {"qualification", "learningachievementspecification"}
+# `learningSpecification` is the ELM 1.x-2.x name (EDCI credentials, QDR datasets) of the achievement specification
+SPECS = {"qualification", "learningachievementspecification", "learningspecification"}
+CREDENTIALS = {"verifiablecredential", "europeandigitalcredential", "europasscredential"}
+PERSONS = {"person"}
+# A credential subject's links to its claims (ELM 3 `hasClaim`; EDCI's `achievements`, ... read as their items)
+CLAIM_KEYS = (
+    "hasclaim",
+    "learningachievement",
+    "learningactivity",
+    "learningassessment",
+    "assessment",
+    "learningentitlement",
+    "entitlement",
+)
+# Claims specified by their own kinds of specification (of an activity, an assessment, an entitlement): not offers
+OTHER_CLAIMS = {"learningactivity", "learningassessment", "assessment", "learningentitlement", "entitlement"}
+# Where a person's identifying values sit: they are collected before the person is emptied, and no offer may hold one
+PERSONAL_KEYS = {
+    "fullname",
+    "givenname",
+    "givennames",
+    "familyname",
+    "birthname",
+    "patronymicname",
+    "preflabel",
+    "altlabel",
+    "dateofbirth",
+    "birthdate",
+    "notation",
+    "value",
+    "emailaddress",
+    "email",
+    "mailbox",
+    "phonenumber",
+    "dialnumber",
+}
+# Fields of an item that say something about the offer besides its title and provider: an item with none is a stub
+INFORMATIVE = (
+    "description",
+    "learning_outcomes",
+    "ects",
+    "eqf_level",
+    "level_raw",
+    "languages",
+    "subjects",
+    "workload_raw",
+    "duration_raw",
+    "runs",
+    "url",
+    "price_raw",
+    "participation_raw",
+    "prerequisites",
+    "assessment",
+)
 _XML_ID_ATTRS = ("id",)
 Node = dict[str, Any]
 
@@ -261,9 +328,18 @@ def organisation(graph: Graph, org: Any) -> dict[str, Any]:
                 break
         if country:
             break
-    homepage = graph.first(org, "homepage")
-    url = (homepage.get("contenturl") if isinstance(homepage, dict) else None) or None
-    return {"name": name, "country": country, "url": url if isinstance(url, str) else None}
+    return {"name": name, "country": country, "url": _web(graph.first(org, "homepage"))}
+
+
+def _web(page: Any) -> str | None:
+    """A web resource's address: its `contentURL`, else (ELM 1.x `<homepage uri="..."/>`) its http(s) id."""
+    if not isinstance(page, dict):
+        return None
+    url = page.get("contenturl")
+    if isinstance(url, str) and url:
+        return url
+    pid = page.get("id")
+    return pid if isinstance(pid, str) and pid.startswith(("http://", "https://")) and not page.get("_ref") else None
 
 
 def _credit(graph: Graph, spec: Node | None) -> dict[str, Any]:
@@ -282,6 +358,13 @@ def _credit(graph: Graph, spec: Node | None) -> dict[str, Any]:
             or "ects" in (label or "").lower()
         )
         if is_ects and parse_number(point) is not None and "ects" not in out:
+            out["ects"] = parse_number(point)
+    for value in graph.all(spec, "ectscreditpoints"):  # ELM 1.x-2.x: the ECTS credits as a number of their own
+        point = value if isinstance(value, str | int | float) else text_of(value)
+        out["credit_points"].append(
+            {"framework": ECTS_FRAMEWORK, "framework_label": "ECTSCreditPoints", "point": point}
+        )
+        if parse_number(point) is not None and "ects" not in out:
             out["ects"] = parse_number(point)
     return out
 
@@ -312,7 +395,7 @@ def _outcomes(graph: Graph, spec: Node | None) -> list[dict[str, Any]]:
     for lo in graph.all(spec, "learningoutcome"):
         if not isinstance(lo, dict):
             continue
-        titles = lang_map(lo.get("title")) or lang_map(lo.get("description"))
+        titles = lang_map(lo.get("title")) or lang_map(lo.get("preflabel")) or lang_map(lo.get("description"))
         text, lang = pick(titles)
         if not text:
             continue
@@ -383,7 +466,8 @@ def _assessment(graph: Graph, spec: Node | None, claimed_by: list[Node]) -> dict
         for a in graph.all(spec, "provenby") + [s for c in claimed_by for s in graph.all(c, "provenby")]
         if isinstance(a, dict)
     ]
-    titles = [text_of(a.get("title")) or text_of(graph.first(a, "specifiedby", "title")) for a in assessments]
+    # a credential's assessment (a claim) is named by its specification: the claim's own title is the learner's
+    titles = [text_of(graph.first(a, "specifiedby", "title")) or text_of(a.get("title")) for a in assessments]
     checks = [
         concept_label(v)
         for a in assessments
@@ -391,7 +475,7 @@ def _assessment(graph: Graph, spec: Node | None, claimed_by: list[Node]) -> dict
     ]
     quality = [text_of(a.get("title")) for a in graph.all(spec, "accreditation") if isinstance(a, dict)]
     return {
-        "assessment": "; ".join(t for t in titles if t) or None,
+        "assessment": "; ".join(dict.fromkeys(t for t in titles if t)) or None,
         "supervision_identity_check": "; ".join(t for t in checks if t) or None,
         "quality_assurance": "; ".join(q for q in quality if q) or None,
     }
@@ -415,8 +499,7 @@ def _where_and_when(graph: Graph, main: Node, opp: Node | None, spec: Node | Non
     temporal = graph.first(opp, "temporal")
     runs = [run(None, temporal.get("startdate"), temporal.get("enddate"))] if isinstance(temporal, dict) else []
     homepage = graph.first(main, "homepage") or graph.first(spec, "homepage") or graph.first(main, "landingpage")
-    url = homepage.get("contenturl") if isinstance(homepage, dict) else None
-    return {"url": url if isinstance(url, str) else None, "runs": [r for r in runs if r]}
+    return {"url": _web(homepage), "runs": [r for r in runs if r]}
 
 
 def _classification(graph: Graph, main: Node, spec: Node | None) -> dict[str, Any]:
@@ -515,27 +598,146 @@ def offer_item(
     }
 
 
-def _load(body: bytes) -> tuple[list[Any], Any]:
-    """Neutral roots and the credential issuer (if any) from JSON-LD or LOQ XML bytes."""
+# the older Europass XML formats this parser reads (dispatch.XML_SIGNATURES signs other formats too)
+EUROPASS_FORMATS = ("europass_credential", "europass_qdr")
+
+
+def _load(body: bytes) -> tuple[list[Any], str]:
+    """Neutral roots and the format's name from JSON-LD, LOQ XML or (claimed by its root) Europass XML bytes."""
     head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         data = load_json(body, "elm json-ld")
         neutral = _from_json(data)
         roots = neutral if isinstance(neutral, list) else [neutral]
         roots = [g for r in roots for g in ((r.get("@graph") or r.get("graph") or [r]) if isinstance(r, dict) else [r])]
-        roots = [g for r in roots for g in (r if isinstance(r, list) else [r])]
-        issuer = next((r.get("issuer") for r in roots if isinstance(r, dict) and r.get("issuer")), None)
-        return roots, issuer
+        return [g for r in roots for g in (r if isinstance(r, list) else [r])], "jsonld"
     root = load_xml(body, "elm loq xml")
-    return [_from_xml(root)], None
+    fmt = xml_signature(root.tag) if isinstance(root.tag, str) else None
+    if fmt in EUROPASS_FORMATS:
+        return [europass.read(root)], fmt
+    return [_from_xml(root)], "loq_xml"
+
+
+# ---- persons out, before anything is read ------------------------------------------------------------------
+
+
+def _personal_values(value: Any, key: str = "") -> set[str]:
+    """The identifying strings under a person's property (names, birth date, e-mail, identifiers), for the check that
+    no offer carries one. Authority concepts (a nationality, a country: ids in http) identify nobody and are skipped."""
+    out: set[str] = set()
+    if isinstance(value, list):
+        for v in value:
+            out |= _personal_values(v, key)
+    elif isinstance(value, dict) and "_lang" in value:
+        if key in PERSONAL_KEYS:
+            out |= {t for t in value["_lang"].values() if isinstance(t, str)}
+    elif isinstance(value, dict):
+        vid = value.get("id")
+        if isinstance(vid, str) and vid.startswith(("http://", "https://")):
+            return out
+        if isinstance(vid, str) and vid.startswith(("mailto:", "tel:")):
+            out.add(vid.split(":", 1)[1])
+        for k, v in value.items():
+            if k not in ("id", "_class", "_ref"):
+                out |= _personal_values(v, k)
+    elif isinstance(value, str) and key in PERSONAL_KEYS:
+        out.add(value)
+        if key in ("dateofbirth", "birthdate"):
+            out.add(value[:10])
+    # too short to name anyone (a lone initial, a short number) would refuse offers that merely contain it
+    values = {" ".join(v.split()) for v in out if isinstance(v, str)}
+    return {v for v in values if len(v) >= 4 and (len(v) >= 6 or not v.isdigit())}
+
+
+def _scrub_persons(roots: list[Any]) -> set[str]:
+    """Empty every person (typed `Person`, or a credential's subject) of all but its id and its links to claims, in
+    place, so nothing of them is in the graph the offers are read from. Returns the identifying values removed from
+    credential subjects (the learners), which no offer may carry; other persons (contacts, teachers) are only
+    removed, their names in a published description are no reason to refuse it."""
+    nodes = list(_walk(roots))
+    subjects: list[Any] = []
+    for node in nodes:
+        value = node.get("credentialsubject")
+        subjects.extend(value if isinstance(value, list) else [value])
+    subject_ids = {s.get("id") for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)}
+    personal: set[str] = set()
+    for person in nodes:
+        learner = person.get("id") in subject_ids or any(person is s for s in subjects)
+        if not learner and not types_of(person) & PERSONS:
+            continue
+        for key in [k for k in person if k not in ("id", "_class", "_ref") and k not in CLAIM_KEYS]:
+            removed = person.pop(key)
+            if learner:
+                personal |= _personal_values(removed, key)
+    return personal
+
+
+def _leaks(item: dict[str, Any], personal: set[str]) -> bool:
+    """Whether any removed personal value still appears, as a whole word, anywhere in the item."""
+    if not personal:
+        return False
+    dumped = json.dumps(item, ensure_ascii=False, default=str)
+    return any(
+        re.search(rf"(?<!\w){re.escape(json.dumps(v, ensure_ascii=False)[1:-1])}(?!\w)", dumped) for v in personal
+    )
+
+
+# ---- which nodes are offers ---------------------------------------------------------------------------------
+
+
+def _spec_of(graph: Graph, node: Node | None) -> Node | None:
+    """The achievement specification an opportunity (or a claim's opportunity) offers."""
+    for key in ("learningachievementspecification", "specifiedby"):
+        for found in graph.all(node, key):
+            if isinstance(found, dict) and types_of(found) & SPECS:
+                return found
+    return None
+
+
+def _credential_specs(graph: Graph, credentials: list[Node], page: Page) -> list[Node]:
+    """The distinct specifications a credential's achievements are specified by: its offers. Claims of other kinds
+    (activities, assessments, entitlements) are specified by their own kinds of specification, which are not offers;
+    parts of a claim (`hasPart`) are offered as parts of its specification, not on their own."""
+    specs: dict[str, Node] = {}
+    for credential in credentials:
+        for subject in graph.all(credential, "credentialsubject"):
+            for claim in (c for key in CLAIM_KEYS for c in graph.all(subject, key)):
+                if not isinstance(claim, dict) or types_of(claim) & OTHER_CLAIMS:
+                    continue
+                found = [s for s in graph.all(claim, "specifiedby") if isinstance(s, dict) and types_of(s) & SPECS]
+                found += [s for o in graph.all(claim, "learningopportunity") if (s := _spec_of(graph, o))]
+                for spec in found:
+                    if isinstance(spec.get("id"), str):
+                        specs.setdefault(spec["id"], spec)
+                if not found and types_of(claim) & {"learningachievement"}:
+                    cid = claim.get("id") if isinstance(claim.get("id"), str) else None
+                    targets = [concept_id(t) or "?" for t in graph.all(claim, "specifiedby")]
+                    why = f"its specification {', '.join(targets)} is not in the document" if targets else "none given"
+                    page.rejects.append(
+                        Reject(SOURCE, cid, f"specification: credential achievement without one ({why})")
+                    )
+    return list(specs.values())
+
+
+def _is_stub(item: dict[str, Any]) -> bool:
+    """Nothing but a title (and at most a provider): not an offer anyone could compare or choose."""
+    extras = item.get("extras") or {}
+    return not any(item.get(k) for k in INFORMATIVE) and not any(
+        extras.get(k) for k in ("credit_points", "application_deadlines", "learning_outcome_summary")
+    )
 
 
 @too_deep_is_parse_error("elm")
 def parse(body: bytes, url: str) -> Page:
-    roots, issuer = _load(body)
+    roots, fmt = _load(body)
+    personal = _scrub_persons(roots)
     graph = Graph(roots)
     nodes = list(graph.by_id.values())
     page = Page()
+    page.stats[f"elm/format/{fmt}"] = 1
+    credentials = [n for n in _walk(graph.roots) if types_of(n) & CREDENTIALS or "credentialsubject" in n]
+    issuer = next((c.get("issuer") for c in credentials if c.get("issuer")), None)
+    issuer = issuer or next((r.get("issuer") for r in graph.roots if isinstance(r, dict) and r.get("issuer")), None)
     opportunities = [n for n in nodes if types_of(n) & OPPORTUNITY]
     specs = [n for n in nodes if types_of(n) & SPECS]
     if not opportunities and not specs:
@@ -549,18 +751,18 @@ def parse(body: bytes, url: str) -> Page:
             if isinstance(target, dict) and target.get("id"):
                 claimed.setdefault(target["id"], []).append(node)
     pairs: list[tuple[Node | None, Node | None]] = []
-    if opportunities:
-        for found in opportunities:
-            spec = next(
-                (
-                    s
-                    for s in graph.all(found, "learningachievementspecification") + graph.all(found, "specifiedby")
-                    if isinstance(s, dict) and types_of(s) & SPECS
-                ),
-                None,
-            )
-            pairs.append((found, spec))
-    else:
+    claimed_specs: set[Any] = set()  # specifications a credential's achievements are specified by: its offers
+    if credentials:
+        credential_specs = _credential_specs(graph, credentials, page)
+        pairs += [(None, s) for s in credential_specs]
+        claimed_specs = {s.get("id") for s in credential_specs}
+    for found in opportunities:
+        spec = _spec_of(graph, found)
+        if spec is not None and spec.get("id") in claimed_specs:  # the credential's offer, reached another way
+            page.stats["elm/deduplicated"] = page.stats.get("elm/deduplicated", 0) + 1
+            continue
+        pairs.append((found, spec))
+    if not credentials and not opportunities:  # a qualification register extract: its top-level specifications
         parts = {p.get("id") for s in specs for p in graph.all(s, "haspart") if isinstance(p, dict)}
         pairs = [(None, s) for s in specs if s.get("id") not in parts] or [(None, s) for s in specs]
     seen: set[str] = set()
@@ -577,8 +779,22 @@ def parse(body: bytes, url: str) -> Page:
         item = guard_record(page, SOURCE, sid, partial(_offer_for, graph, opp, spec, claimed, issuer))
         if item is None:
             continue
+        if _is_stub(item):
+            said = "title only" if item.get("title") else "no title"
+            what = f"learning opportunity ({said}, no specification or details)" if opp else f"specification ({said})"
+            reason = f"record: stub {what}: not an offer"
+            page.rejects.append(Reject(SOURCE, sid, reason, {"id": sid, "title": item.get("title")}))
+            continue
+        if _leaks(item, personal):
+            reason = "privacy: the offer would carry personal data of the credential's subject"
+            page.rejects.append(Reject(SOURCE, sid, reason))
+            continue
         if not item["languages"]:
             page.stats["elm/missing_language"] = page.stats.get("elm/missing_language", 0) + 1
         page.items.append(item)
+    if credentials and not pairs and not page.rejects:
+        cid = credentials[0].get("id") if isinstance(credentials[0].get("id"), str) else None
+        reason = "specification: credential without an achievement specified by a qualification or specification"
+        page.rejects.append(Reject(SOURCE, cid, reason))
     page.stats["elm/offers"] = len(page.items)
     return page
