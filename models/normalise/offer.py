@@ -45,7 +45,7 @@ from models.normalise.outcomes import (
     statement_key,
 )
 from models.normalise.participation import participation_form
-from models.normalise.prices import currency_error, is_currency, parse_price, to_eur
+from models.normalise.prices import Price, currency_error, currency_of_country, is_currency, parse_price, to_eur
 from models.normalise.subjects import isced_broad
 from models.normalise.text import one_line
 from models.normalise.workload import MAX_WEEKS, Span, notional_hours, parse_duration, parse_effort
@@ -532,6 +532,29 @@ def _dates(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     item["runs"] = runs
 
 
+def _parse_price_raw(raw: str, country: str | None) -> tuple[Price, str | None]:
+    """(the price `raw` states, why its currency was inferred or None). An amount with no currency ("84.0000") is in
+    the provider's country's currency where the country has only one; otherwise the error says why not."""
+    price = parse_price(raw, country)
+    if not (price.error or "").startswith("no currency"):
+        return price, None
+    code, why = currency_of_country(country)
+    if code is None:
+        return Price(error=f"{price.error}; {why}"), None
+    return parse_price(raw, country, code), why
+
+
+def _currency_from_country(code: str, country: Any, why: str) -> dict[str, Any]:
+    return explain(
+        "price_currency",
+        code,
+        "country",
+        country,
+        "price.currency_from_country",
+        f"the price states no currency; inferred from the provider's country: {why}",
+    )
+
+
 def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     amount, currency, raw = item.get("price_amount"), item.get("price_currency"), item.get("price_raw")
     item["price_eur"] = item["fx_date"] = None
@@ -570,9 +593,12 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
             parsed = parse_price(str(raw), item.get("country")) if raw else None
             code = parsed.currency if parsed else None
             if code is None:
-                item["price_amount"] = None
-                ex.append(explain("price_amount", None, "price_amount", amount, "price.no_currency"))
-                return
+                code, why = currency_of_country(item.get("country"))
+                if code is None:
+                    item["price_amount"] = None
+                    ex.append(explain("price_amount", None, "price_amount", amount, "price.no_currency", why))
+                    return
+                ex.append(_currency_from_country(code, item.get("country"), why))
         item["price_amount"], item["price_currency"] = value, code
         ex.append(
             explain("price_amount", value, "price_raw" if raw else "price_amount", raw or amount, "price.given", code)
@@ -580,12 +606,15 @@ def _price(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         if item.get("is_free") is None and value == 0:
             item["is_free"] = True
     elif raw:
-        price = parse_price(str(raw), item.get("country"))
+        price, inferred = _parse_price_raw(str(raw), item.get("country"))
         if price.error:
             item["price_amount"] = item["price_currency"] = None
             rule = "price.rejected" if price.error.startswith("negative") else "price.unparsed"
+            rule = "price.placeholder" if price.error.startswith("placeholder") else rule
             ex.append(explain("price_amount", None, "price_raw", raw, rule, price.error + "; kept as raw"))
             return
+        if inferred and price.currency:
+            ex.append(_currency_from_country(price.currency, item.get("country"), inferred))
         item["price_amount"], item["price_currency"] = price.amount, price.currency
         if price.is_free is not None and item.get("is_free") is None:
             item["is_free"] = price.is_free

@@ -5,7 +5,10 @@ Forms seen: '$49', '$49/month', '79.00 USD', '149 €', '49,00 EUR', 'DKK 1.500'
 GBP1250.00; Continental Europe fee: GBP1250.00'. Where several prices are listed the lowest non-zero one is the
 price of the credential (a zero-priced audit track earns none) and a zero price makes the offer `is_free`.
 '$' is read as USD, 'kr' as the currency of the provider's country (DKK, SEK, NOK, ISK) and otherwise refused.
-Negative amounts and unknown currencies are refused: the raw text stays, with the reason.
+Negative amounts and unknown currencies are refused: the raw text stays, with the reason. One amount with no currency
+('84.0000') is in the provider's country's currency only where that country has one (`currency_of_country`; the
+caller passes it and says so). A bare zero ('0.0000', '0') is a placeholder in many feeds, not a free course: free
+only when the text also says so ('0.00 (free)').
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ _FREE = re.compile(
     r"|\bkostenlos\b|\bgratuit",
     re.IGNORECASE,
 )
+# A number and nothing else ('0.0000', '0'): `_FREE` alone would read a bare '0' as "free".
+_NUMBER_ONLY = re.compile(r"[\d.,]+")
 _PAID = re.compile(r"^(?:paid|fee|fee applies|kostenpflichtig|betalt|payant|charged)$", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"(?P<neg>(?<![\d.,]\s)(?<![\d.,])[-\u2212]\s*)?(?P<pre>[A-Z]{3}(?![A-Za-z])|US\$|A\$|C\$|CA\$|AU\$|[$€£¥₹]|kr\.?"
@@ -132,6 +137,79 @@ NOT_MONEY = {
 }
 
 
+# The one currency of a country, for a price that states none (a UK college's "84.0000"): countries with one currency
+# in use, the same since euro cash (2002), so the year of a price does not matter. Nothing is inferred for any other
+# country: those with two currencies in use or a change of currency since then are in _NO_SINGLE_CURRENCY (the reason
+# goes into the explanation), the rest are simply not known here.
+COUNTRY_CURRENCY = {
+    **dict.fromkeys(
+        ("AT", "BE", "DE", "ES", "FI", "FR", "GR", "IE", "IT", "LU", "NL", "PT", "AD", "MC", "SM", "VA", "ME", "XK"),
+        "EUR",
+    ),
+    **dict.fromkeys(("GB", "JE", "GG", "IM"), "GBP"),
+    **dict.fromkeys(("CH", "LI"), "CHF"),
+    **dict.fromkeys(("DK", "FO", "GL"), "DKK"),
+    "SE": "SEK",
+    "NO": "NOK",
+    "IS": "ISK",
+    "PL": "PLN",
+    "CZ": "CZK",
+    "HU": "HUF",
+    "AL": "ALL",
+    "BA": "BAM",
+    "MK": "MKD",
+    "MD": "MDL",
+    "UA": "UAH",
+    "GE": "GEL",
+    "AM": "AMD",
+    "RU": "RUB",
+    "US": "USD",
+    "CA": "CAD",
+    "AU": "AUD",
+    "NZ": "NZD",
+    "JP": "JPY",
+    "CN": "CNY",
+    "IN": "INR",
+    "SG": "SGD",
+    "HK": "HKD",
+    "IL": "ILS",
+    "ZA": "ZAR",
+    "KR": "KRW",
+    "BR": "BRL",
+    "MX": "MXN",
+}
+_NO_SINGLE_CURRENCY = {
+    "SI": "SIT until 2007, EUR since",
+    "CY": "CYP until 2008, EUR since",
+    "MT": "MTL until 2008, EUR since",
+    "SK": "SKK until 2009, EUR since",
+    "EE": "EEK until 2011, EUR since",
+    "LV": "LVL until 2014, EUR since",
+    "LT": "LTL until 2015, EUR since",
+    "HR": "HRK until 2023, EUR since",
+    "BG": "BGN until 2026, EUR since",
+    "RO": "ROL until 2005, RON since",
+    "TR": "TRL until 2005, TRY since",
+    "RS": "CSD until 2006, RSD since",
+    "BY": "BYR until 2016, BYN since",
+    "GI": "GIP and GBP both in use",
+    "PA": "PAB and USD both in use",
+}
+
+
+def currency_of_country(country: str | None) -> tuple[str | None, str]:
+    """(the one currency of `country`, why) for a price that states no currency; (None, why not) when the country
+    has no single currency to assume."""
+    code = (country or "").strip().upper()
+    if not code:
+        return None, "no provider country to take a currency from"
+    if code in COUNTRY_CURRENCY:
+        return COUNTRY_CURRENCY[code], f"{COUNTRY_CURRENCY[code]} is the one currency of {code}, the provider's country"
+    if code in _NO_SINGLE_CURRENCY:
+        return None, f"{code}, the provider's country, has no single currency to assume ({_NO_SINGLE_CURRENCY[code]})"
+    return None, f"no single currency known for {code}, the provider's country"
+
+
 @cache
 def is_currency(code: str) -> bool:
     """An ISO 4217 code of money (placeholders such as 'XXX', metals and units of account are not)."""
@@ -171,8 +249,10 @@ def _currency(token: str | None, country: str | None) -> tuple[str | None, str |
 
 
 @lru_cache(maxsize=8192)
-def parse_price(raw: str | None, country: str | None = None) -> Price:
-    """The price a text states; `error` says why it states none that can be used."""
+def parse_price(raw: str | None, country: str | None = None, assumed_currency: str | None = None) -> Price:
+    """The price a text states; `error` says why it states none that can be used. `assumed_currency` is the
+    currency of amounts that state none (the caller's inference, e.g. `currency_of_country`); without it they are
+    refused ("no currency")."""
     if raw is None or not str(raw).strip():
         return Price(error="empty")
     text = " ".join(str(raw).split())
@@ -197,19 +277,29 @@ def parse_price(raw: str | None, country: str | None = None) -> Price:
             return Price(amount=0.0, is_free=True, note="stated free")
         return Price(error=errors[0] if errors else f"no amount in {text!r}")
     with_currency = [(v, c) for v, c in found if c]
+    assumed = False
     if not with_currency:
         if all(v == 0 for v, _ in found):
-            return Price(amount=0.0, is_free=True, note="zero price")
-        return Price(error=f"no currency in {text!r}")
+            if free_word and not _NUMBER_ONLY.fullmatch(text):
+                return Price(amount=0.0, is_free=True, note="zero price, stated free")
+            return Price(
+                error=f"placeholder: a zero amount with no currency and no word saying free in {text!r}, "
+                "not taken as a free course"
+            )
+        if not assumed_currency or len(found) != 1:  # a currency is assumed for one amount alone, never for a list
+            return Price(error=f"no currency in {text!r}")
+        with_currency, assumed = [(v, assumed_currency) for v, _ in found], True
     currencies = {c for _, c in with_currency}
     if len(currencies) > 1:
         return Price(error=f"several currencies in {text!r}: {sorted(currencies)}")
     paid = sorted(v for v, _ in with_currency if v > 0)
     currency = with_currency[0][1]
-    is_free = free_word or any(v == 0 for v, _ in with_currency)
+    is_free = free_word or (not assumed and any(v == 0 for v, _ in with_currency))  # an unstated zero: placeholder
     period_m = _PERIOD.search(text)
     period = _PERIODS.get((period_m.group(1) or period_m.group(2)).lower()) if period_m else None
     notes = []
+    if assumed:
+        notes.append(f"no currency stated; {assumed_currency} assumed")
     if len(with_currency) > 1:
         notes.append(f"{len(with_currency)} prices listed; lowest non-zero taken")
     if period:

@@ -53,6 +53,9 @@ class Page:
     follow: list[FollowUp] = field(default_factory=list)
     # Counters the spider adds to its crawl stats (e.g. "missing_field/description").
     stats: dict[str, int] = field(default_factory=dict)
+    # One-line notes on a response read only in part (a malformed document recovered): the spider logs each as a
+    # warning. What they report also reaches the run's status through an `errors/*` counter in `stats`.
+    warnings: list[str] = field(default_factory=list)
 
 
 Parser = Callable[[bytes, str], Page]

@@ -40,6 +40,8 @@ _EDCI_NAMESPACES = (
 XML_SIGNATURES: dict[tuple[str, str], str] = {
     **{(ns, "europassCredential"): "europass_credential" for ns in _EDCI_NAMESPACES},
     **{(ns, "learningOpportunities"): "europass_qdr" for ns in _EDCI_NAMESPACES},
+    # XCRI-CAP 1.1 (the profile before 1.2's `http://xcri.org/profiles/1.2/catalog`, which xcri_cap reads by default)
+    ("http://xcri.org/profiles/catalog", "catalog"): "xcri_cap_1_1",
 }
 
 

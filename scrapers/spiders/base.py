@@ -163,6 +163,8 @@ class SourceSpider(scrapy.Spider):
         stats.inc_value("responses/parsed")
         for name, count in page.stats.items():
             stats.inc_value(name, count)
+        for warning in page.warnings:  # read in part (a recovered document): its errors/* counter makes the run partial
+            self.logger.warning("%s: %s", response.url, warning)
         for reject in page.rejects:
             self.chain.reject(reject.source_id, reject.reason, reject.raw, url=response.url)
         landed = provenance(self.source.name, self.version, digest, response.url, self.mode)
