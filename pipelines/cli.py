@@ -48,6 +48,7 @@ def parse(source: str, file: Path) -> None:
     from scrapers.crawl import spider_class
     from scrapers.landing import provenance, sha256
     from scrapers.parsers.base import ParseError
+    from scrapers.parsers.common import skipped_summary
     from scrapers.registry import RegistryError, get_source
     from scrapers.spiders.base import source_item
 
@@ -83,6 +84,8 @@ def parse(source: str, file: Path) -> None:
         chain(source_item(item, src.name, landed, defaults))
     for reject in page.rejects:
         chain.reject(reject.source_id, reject.reason, reject.raw, url=url)
+    if skipped := skipped_summary(page.stats):  # arrays beside the offers, counted as items/skipped/* in a crawl
+        click.echo(f"{file.name}: {skipped}", err=True)
     if not page.items and page.follow:
         click.echo(f"{file.name}: no offers in this response; it lists {len(page.follow)} further requests", err=True)
 

@@ -178,9 +178,11 @@ def parse_records(
     records: Iterable[Any],
     make: Callable[[dict[str, Any]], Any],
     id_of: Callable[[dict[str, Any]], Any],
+    screen: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> Page:
     """Map each record to an item; a record that is not an object, lacks an id, repeats one or fails to map
-    (any exception, see `guard_record`) is rejected, and the others still yield."""
+    (any exception, see `guard_record`) is rejected, and the others still yield. `screen` (e.g. `not_an_offer`)
+    names why a mapped item is no offer at all; such an item becomes a `not_an_offer: <why>` reject."""
     seen: set[str] = set()
     for record in records:
         if not isinstance(record, dict):
@@ -199,6 +201,10 @@ def parse_records(
         seen.add(sid)
         item = guard_record(page, source, sid, partial(make, record), record)
         if item is None:
+            continue
+        why = screen(item) if screen is not None else None
+        if why:
+            page.rejects.append(Reject(source, sid, f"not_an_offer: {why}", record))
             continue
         item.setdefault("source_id", sid)
         page.items.append(item)
@@ -225,3 +231,97 @@ def list_items(markup: Any) -> list[str]:
     else:
         found = [m.group(1) for m in re.finditer(r"(?m)^\s*(?:[-*•]|\d{1,2}[.)])\s+(.+)$", value)]
     return [f for f in (x.strip(" ;,.") for x in found) if 3 <= len(f) <= 600]
+
+
+# ---- what a response holds besides offers: skipped arrays, programmes, entries that are no offers ---------------
+
+SKIPPED = "items/skipped/"
+
+
+def skip(page: Page, reason: str, count: int = 1) -> Page:
+    """Count records a parser saw and did not read as offers: `items/skipped/<why>/<where>` in the crawl stats
+    (the spider adds a page's stats to the crawl's; `mcatlas parse` prints them on one stderr line)."""
+    if count > 0:
+        page.stats[SKIPPED + reason] = page.stats.get(SKIPPED + reason, 0) + count
+    return page
+
+
+def skip_arrays(
+    page: Page, data: Any, parsed: Iterable[str], reasons: dict[str, str] | None = None, where: str = ""
+) -> Page:
+    """Every non-empty array of the object `data` that was not read for offers is counted as skipped, with a reason
+    (`reasons[key]`, else `unrecognised_array`): a catalogue that also lists degrees or tracks beside its courses
+    never loses them silently."""
+    if not isinstance(data, dict):
+        return page
+    done = set(parsed)
+    for key, value in data.items():
+        if key in done or not isinstance(value, list) or not value:
+            continue
+        skip(page, f"{(reasons or {}).get(str(key), 'unrecognised_array')}/{where}{key}", len(value))
+    return page
+
+
+def skipped_summary(stats: dict[str, int]) -> str | None:
+    """One line naming what a response held besides its offers and why it was skipped; None when nothing was."""
+    found = sorted((k[len(SKIPPED) :], v) for k, v in stats.items() if k.startswith(SKIPPED) and v)
+    if not found:
+        return None
+    parts = [
+        f"{count} in {where} ({why})" if where else f"{count} ({why})"
+        for what, count in found
+        for why, _, where in [what.partition("/")]
+    ]
+    return f"skipped {sum(v for _, v in found)} records not read as offers: " + ", ".join(parts)
+
+
+def member(id_: Any = None, title: Any = None, url: Any = None) -> dict[str, str]:
+    """One member course of a programme, as far as the source names it (id, title, URL)."""
+    out = {"id": text(id_), "title": text(title), "url": text(url)}
+    return {k: v for k, v in out.items() if v}
+
+
+def programme(item: dict[str, Any], kind: str, members: list[dict[str, str]], noun: str = "courses") -> dict[str, Any]:
+    """Mark a mapped item as a programme offer (not a course): `extras.offer_type = "programme"`, its kind and the
+    member courses it stacks (`extras.member_courses`, id / title / URL each where given), and a `stackability`
+    sentence listing them unless the parser wrote a better one. The schema has no offer-type field; extras does."""
+    members = [m for m in members if m]
+    if not item.get("stackability") and members:
+        listed = "; ".join(m.get("title") or m.get("id") or m.get("url") or "" for m in members)
+        item["stackability"] = f"{kind} of {len(members)} {noun}: {listed}"
+    extras = item.setdefault("extras", {})
+    extras.update({"offer_type": "programme", "programme_kind": kind, "member_courses": members})
+    return item
+
+
+_PROCTORED = re.compile(r"\bproctored\b.{0,40}\bexam|\bexam\b.{0,40}\bproctored\b")
+_EXAM_ONLY = re.compile(r"(?:^|[-–—:|(]\s*)(?:proctored\s+)?(?:final\s+)?exam(?:ination)?s?\s*\)?$")
+_PLACEHOLDER = re.compile(
+    r"^[\W_]+$"
+    r"|^[\W_]*(?:test|testing|tests|dummy|placeholder|sample|example|demo|sandbox|delete|deleted|tbd|tba|todo|"
+    r"untitled|no title|none|null|n/?a|x+|asdf\w*|qwerty|foo|foobar|lorem ipsum.*)[\W_\d]*$"
+    r"|^[\W_]*(?:test|dummy|placeholder|demo|sandbox|fake)[\s_-]+(?:course|program|programme|offering|listing|"
+    r"entry|record|page)\b"
+    r"|^(?:[\w.]+ )?demo(?:nstration)? course\b"
+    r"|\b(?:do not (?:use|publish|enrol+|register|buy|purchase)|don.?t (?:use|publish|enrol+)|please ignore|"
+    r"ignore (?:me|this)|to be deleted|delete me|not for (?:public|production)|for testing (?:purposes|only)|"
+    r"testing only|test only|internal test)\b"
+    r"|^[\[(]\s*(?:delete|deleted|test|draft|do not use|dnu)\s*[\])]"
+    r"|^(?:delete|deleted|dnu|zz+|xx+)\s*[-–:|]"
+)
+
+
+def not_an_offer(item: dict[str, Any]) -> str | None:
+    """Why a mapped listing is no offer at all (a proctored-exam entry, an exam-only entry, a placeholder or test
+    record), or None. A missing title is the chain's own reject (`title: missing`), not decided here."""
+    title = text(item.get("title"))
+    if not title:
+        return None
+    low = " ".join(title.lower().split())
+    if _PROCTORED.search(low):
+        return "proctored exam entry"
+    if _EXAM_ONLY.search(low):
+        return "exam-only entry"
+    if _PLACEHOLDER.search(low):
+        return "placeholder or test entry"
+    return None

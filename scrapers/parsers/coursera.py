@@ -4,6 +4,9 @@ Every response is `{"elements": [...], "paging": {"next": "<start>", "total": n}
 pages are walked by `start=` following `paging.next` until it is absent. Provider names come from
 `linked["partners.v1"]` (asked for with `includes=partnerIds`); ids left unresolved are looked up with one
 `partners.v1?ids=` request, which the Coursera spider uses to fill in the provider (instructors are never read).
+A specialization (a record with `courseIds`) is a programme offer listing its member courses, wherever it appears;
+every other `linked` array is counted as skipped with its reason. A document is Coursera's only when it is a Naptime
+response (`elements` with `paging`/`linked`, a `*.v1` resource URL, or Coursera's own record fields).
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from scrapers.parsers.common import (
     absolute,
     as_dict,
     as_list,
+    member,
+    not_an_offer,
     note_empty,
     outcomes,
     parse_records,
+    programme,
     run,
+    skip_arrays,
     text,
     with_query,
 )
@@ -103,7 +110,10 @@ def course_item(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dic
     return item
 
 
-def specialization_item(record: dict[str, Any], known: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def specialization_item(
+    record: dict[str, Any], known: dict[str, dict[str, Any]], courses: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A specialization: a programme of courses (`courseIds`; titles and pages from `linked["courses.v1"]`)."""
     slug = text(record.get("slug"))
     course_ids = [str(c) for c in as_list(record.get("courseIds")) if text(c)]
     item = _common(record, known)
@@ -123,7 +133,18 @@ def specialization_item(record: dict[str, Any], known: dict[str, dict[str, Any]]
     item["extras"].update(
         {"kind": "specialization", "course_ids": course_ids, "slug": slug, "tagline": text(record.get("tagline"))}
     )
-    return item
+    linked = courses or {}
+    members = [
+        member(
+            i,
+            (linked.get(i) or {}).get("name"),
+            f"{SITE}/learn/{text((linked.get(i) or {}).get('slug'))}"
+            if text((linked.get(i) or {}).get("slug"))
+            else None,
+        )
+        for i in course_ids
+    ]
+    return programme(item, "Specialization", members)
 
 
 def _start(url: str) -> int:
@@ -147,6 +168,28 @@ def _kind(url: str, elements: list[Any]) -> str:
     return "courses"
 
 
+# `linked` arrays: partners are read for provider names; the rest are not offers of this page.
+LINKED_REASONS = {
+    "instructors.v1": "personal_data",
+    "courses.v1": "linked_copy",  # listed in full by the courses.v1 endpoint the crawl walks; read for member titles
+    "onDemandSpecializations.v1": "linked_copy",
+    "specializations.v1": "linked_copy",
+}
+_OWN_FIELDS = ("slug", "partnerIds", "courseIds", "courseType", "primaryLanguages", "domainTypes", "workload")
+
+
+def is_naptime(data: Any, url: str) -> bool:
+    """Coursera's Naptime envelope: `elements` with `paging`/`linked` beside it, a `*.v1` resource URL, or
+    elements carrying Coursera's own record fields. A bare `{"elements": [...]}` of another API is not enough."""
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        return False
+    if isinstance(data.get("paging"), dict) or isinstance(data.get("linked"), dict):
+        return True
+    if ".v1" in urlsplit(url).path:
+        return True
+    return any(isinstance(e, dict) and any(k in e for k in _OWN_FIELDS) for e in data["elements"])
+
+
 @too_deep_is_parse_error("coursera api")
 def parse(body: bytes, url: str) -> Page:
     from scrapers.parsers.dispatch import fallback
@@ -158,13 +201,19 @@ def parse(body: bytes, url: str) -> Page:
     return (
         page
         if page is not None
-        else fallback(data, url, "coursera api: no `elements` list in the response", skip=SOURCE)
+        else fallback(
+            data,
+            url,
+            "coursera api: not a Coursera catalog response (expected Naptime `elements` with `paging`/`linked`), "
+            "nor another platform's",
+            skip=SOURCE,
+        )
     )
 
 
 def parse_data(data: Any, url: str) -> Page | None:
     """Items and follow-ups from a decoded Naptime response; None when it is not one."""
-    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+    if not is_naptime(data, url):
         return None
     elements, paging = data["elements"], as_dict(data.get("paging"))
     kind = _kind(url, elements)
@@ -174,8 +223,22 @@ def parse_data(data: Any, url: str) -> Page | None:
         return page
     linked = as_dict(data.get("linked"))
     known = partner_names(linked.get("partners.v1"))
-    make = specialization_item if kind == "specializations" else course_item
-    parse_records(page, SOURCE, elements, lambda r: make(r, known), lambda r: r.get("id") or r.get("slug"))
+    # member courses named by this page: its own course elements and the linked course records
+    courses = {
+        str(c["id"]): c
+        for c in [*elements, *as_list(linked.get("courses.v1"))]
+        if isinstance(c, dict) and text(c.get("id")) and "courseIds" not in c
+    }
+    skip_arrays(page, data, ("elements",))
+    skip_arrays(page, linked, ("partners.v1",), LINKED_REASONS, where="linked.")
+
+    def make(record: dict[str, Any]) -> dict[str, Any]:
+        """Each element on its own: a page of courses may also hold specializations (`courseIds`)."""
+        if kind == "specializations" or "courseIds" in record:
+            return specialization_item(record, known, courses)
+        return course_item(record, known)
+
+    parse_records(page, SOURCE, elements, make, lambda r: r.get("id") or r.get("slug"), not_an_offer)
 
     unresolved = sorted({i for item in page.items for i in item["extras"]["partner_ids"] if i not in known})
     if unresolved and url.startswith("http"):

@@ -4,7 +4,10 @@ Discovery pages are Django-REST (`{"count", "next", "results"}`), walked by `nex
 with seats (price, currency), effort (min/max hours per week), weeks, pacing; owners are the providers.
 Programs (XSeries, MicroMasters, ...) list their courses, which is their stackability. Staff are never read.
 The MIT catalogues (MITx Online, xPRO, Professional Education) use Discovery-like shapes and are recognised
-here too, so `mcatlas parse edx FILE` reads any of them.
+here too, so `mcatlas parse edx FILE` reads any of them. Each record is told apart on its own (a page mixing
+courses and programs loses neither); programs are programme offers with their member courses. A Django-REST page
+is claimed only when its records carry edX's (or MIT's) own fields; proctored-exam entries and placeholders are
+rejected, not offered.
 """
 
 from __future__ import annotations
@@ -14,19 +17,23 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from models.normalise.numbers import parse_number
+from models.normalise.outcomes import outcome_statements
 from scrapers.parsers import mit
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import (
     absolute,
     as_list,
     dig,
-    list_items,
+    member,
     names,
     next_link,
+    not_an_offer,
     note_empty,
     outcomes,
     parse_records,
+    programme,
     run,
+    skip_arrays,
     strip_tracking,
     text,
 )
@@ -89,7 +96,10 @@ def course_item(record: dict[str, Any]) -> dict[str, Any]:
     stated = [
         text(v.get("value")) if isinstance(v, dict) else text(v) for v in as_list(record.get("expected_learning_items"))
     ]
-    structured = [s for s in stated if s] or list_items(record.get("outcome") or current.get("outcome"))
+    outcome_field = record.get("outcome") or current.get("outcome")
+    structured = [s for s in stated if s] or outcome_statements(
+        outcome_field if isinstance(outcome_field, str) else None
+    )
     owners = [o for o in as_list(record.get("owners")) if isinstance(o, dict)]
     level = text(record.get("level_type")) or text(current.get("level_type"))
     seats = [s for r in ([current] if current.get("seats") else runs) for s in as_list(r.get("seats"))]
@@ -148,7 +158,7 @@ def program_item(record: dict[str, Any]) -> dict[str, Any]:
         if isinstance(p, dict)
     ]
     hours = record.get("total_hours_of_effort")
-    return {
+    item = {
         "source_id": f"program:{text(record.get('uuid')) or text(record.get('marketing_slug'))}",
         "url": _url(record, [], kind.lower()),
         "title": text(record.get("title")),
@@ -172,6 +182,15 @@ def program_item(record: dict[str, Any]) -> dict[str, Any]:
             "hidden": record.get("hidden"),
         },
     }
+    members = [
+        member(
+            c.get("key") or c.get("uuid"),
+            c.get("title"),
+            _url(c, [r for r in as_list(c.get("course_runs")) if isinstance(r, dict)]),
+        )
+        for c in courses
+    ]
+    return programme(item, kind, members)
 
 
 def rss_items(root: Any, url: str, page: Page) -> Page:
@@ -219,7 +238,7 @@ def rss_items(root: Any, url: str, page: Page) -> Page:
             "runs": [run(one["id"], one["start"], one["end"])] if one["start"] else [],
             "extras": {"code": one["code"], "subtitle": one["subtitle"], "self_paced": one["self_paced"]},
         }
-        parse_records(page, SOURCE, [record], lambda r: r, lambda r: r.get("source_id"))
+        parse_records(page, SOURCE, [record], lambda r: r, lambda r: r.get("source_id"), not_an_offer)
     nxt = next((e.get("href") for e in root.iter() if local(e.tag) == "link" and e.get("rel") == "next"), None)
     if next_link(url, nxt):
         page.follow.append(FollowUp(next_link(url, nxt) or "", kind="page"))
@@ -227,11 +246,35 @@ def rss_items(root: Any, url: str, page: Page) -> Page:
 
 
 def _kind(record: dict[str, Any]) -> str:
-    if "authoring_organizations" in record or ("courses" in record and "course_runs" not in record):
-        return "program"
-    if "readable_id" in record or ("nid" in record and "field_course_or_program" in record):
+    if mit.signed(record):
         return "mit"
+    if (
+        text(record.get("content_type")) == "program"
+        or "authoring_organizations" in record
+        or ("courses" in record and "course_runs" not in record)
+    ):
+        return "program"
     return "course"
+
+
+# Fields of Discovery's course and program records that a generic Django-REST page does not have.
+_OWN_FIELDS = (
+    "course_runs",
+    "owners",
+    "authoring_organizations",
+    "url_slug",
+    "marketing_slug",
+    "expected_learning_items",
+    "level_type",
+    "content_type",
+    "course_run_statuses",
+    "canonical_course_run_key",
+)
+
+
+def signed(record: Any) -> bool:
+    """A Discovery course/program record, or an MIT catalogue's (read by `mit`)."""
+    return isinstance(record, dict) and (any(k in record for k in _OWN_FIELDS) or mit.signed(record))
 
 
 def parse_data(data: Any, url: str) -> Page | None:
@@ -240,18 +283,17 @@ def parse_data(data: Any, url: str) -> Page | None:
         return mit.parse_data(data, url)
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         records, nxt, count = data["results"], data.get("next"), data.get("count")
-    elif isinstance(data, list) and any(
-        isinstance(r, dict)
-        and ("course_runs" in r or "readable_id" in r or "authoring_organizations" in r or "owners" in r)
-        for r in data
-    ):
+    elif isinstance(data, list) and any(signed(r) for r in data):
         records, nxt, count = data, None, None
     else:
         return None
+    if records and not any(signed(r) for r in records):
+        return None  # a Django-REST page of some other catalogue: not ours to mass-reject
     rows = [r for r in records if isinstance(r, dict)]
     if rows and all(_kind(r) == "mit" for r in rows):
         return mit.parse_data(data, url)
     page = Page()
+    skip_arrays(page, data, ("results",))
     makers = {"program": program_item, "course": course_item, "mit": mit.record_item}
     parse_records(
         page,
@@ -263,6 +305,7 @@ def parse_data(data: Any, url: str) -> Page | None:
             if _kind(r) == "program" and r.get("uuid")
             else r.get("key") or r.get("uuid") or r.get("readable_id") or r.get("nid")
         ),
+        not_an_offer,
     )
     note_empty(page, expected=bool(count) or "page=" in url)
     follow = next_link(url, nxt)
@@ -287,5 +330,11 @@ def parse(body: bytes, url: str) -> Page:
     return (
         page
         if page is not None
-        else fallback(data, url, "edx discovery api: no `results` list of courses or programs", skip=SOURCE)
+        else fallback(
+            data,
+            url,
+            "edx discovery api: not an edX Discovery page (expected `results` of course records with `course_runs`/"
+            "`owners` or programs with `authoring_organizations`), nor another platform's",
+            skip=SOURCE,
+        )
     )

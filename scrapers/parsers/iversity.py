@@ -1,6 +1,7 @@
 """iversity public courses API (`/api/v1/courses`, retired): `{"courses": [...]}` with organisations and tracks.
 
-Kept so recorded responses stay readable; instructor entries are never read.
+Kept so recorded responses stay readable; instructor entries are never read. Arrays beside `courses` are counted as
+skipped (`items/skipped/unrecognised_array/<name>`), never dropped silently.
 """
 
 from __future__ import annotations
@@ -8,7 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from scrapers.parsers.base import Page, ParseError, load_json, too_deep_is_parse_error
-from scrapers.parsers.common import as_list, names, note_empty, outcomes, parse_records, run, strip_tracking, text
+from scrapers.parsers.common import (
+    as_list,
+    names,
+    not_an_offer,
+    note_empty,
+    outcomes,
+    parse_records,
+    run,
+    skip_arrays,
+    strip_tracking,
+    text,
+)
 
 SOURCE = "iversity"
 
@@ -42,7 +54,10 @@ def parse_data(data: Any, url: str) -> Page | None:
     rows = data.get("courses") if isinstance(data, dict) else None
     if not isinstance(rows, list) or not any(isinstance(r, dict) and "organisations" in r for r in rows):
         return None
-    return note_empty(parse_records(Page(), SOURCE, rows, course_item, lambda r: r.get("id")), expected=False)
+    page = skip_arrays(Page(), data, ("courses",))  # other arrays (programs, tracks ...) are counted, not lost
+    return note_empty(
+        parse_records(page, SOURCE, rows, course_item, lambda r: r.get("id"), not_an_offer), expected=False
+    )
 
 
 @too_deep_is_parse_error("iversity api")

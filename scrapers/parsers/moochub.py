@@ -3,7 +3,8 @@
 Version 3 attributes follow schema.org/AMB (`inLanguage`, `teaches` skills, `workload` {timeValue, timeUnit},
 `offer`, `numberOfCredits` = ECTS); older endpoints (mooin) send v2 names (`languages`, `abstract`,
 `partnerInstitute`, `moocProvider`). Both are read. `teaches` gives structured learning outcomes. Persons
-(instructor, creator) are never read.
+(instructor, creator) are never read. A JSON:API document is MOOChub's only when it holds course resources (or
+MOOChub's own attributes); resources of other types and `included` ones are counted as skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from scrapers.parsers.common import (
     dig,
     iso_duration_weeks,
     names,
+    not_an_offer,
     note_empty,
     outcomes,
     parse_records,
     run,
+    skip,
+    skip_arrays,
     strip_tracking,
     text,
 )
@@ -167,18 +171,53 @@ def course_item(resource: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def parse_data(data: Any, url: str) -> Page | None:
+COURSE_TYPES = ("course", "courses")
+# Attributes only MOOChub course resources carry (v3 and the older v2 names).
+_OWN_ATTRIBUTES = ("moocProvider", "courseCode", "learningResourceType", "partnerInstitute", "courseMode", "inLanguage")
+
+
+def _is_course(resource: Any) -> bool:
+    return not isinstance(resource, dict) or str(resource.get("type", "courses")).lower() in COURSE_TYPES
+
+
+def is_moochub(data: Any) -> bool:
+    """A JSON:API document with MOOChub course resources (or MOOChub's own attributes), an empty page or an error
+    document; another publisher's JSON:API resources are not MOOChub's to read."""
     if not jsonapi.is_document(data):
+        return False
+    rows = data.get("data")
+    rows = rows if isinstance(rows, list) else [rows] if isinstance(rows, dict) else []
+    if not rows:
+        return True
+    return any(
+        isinstance(r, dict)
+        and (
+            str(r.get("type", "")).lower() in COURSE_TYPES
+            or any(k in as_dict(r.get("attributes")) for k in _OWN_ATTRIBUTES)
+        )
+        for r in rows
+    )
+
+
+def parse_data(data: Any, url: str) -> Page | None:
+    if not is_moochub(data):
         return None
     page = Page()
     rows = jsonapi.resources(data, "moochub api")
-    courses = [
-        r for r in rows if not isinstance(r, dict) or str(r.get("type", "courses")).lower() in ("course", "courses")
-    ]
+    courses = [r for r in rows if _is_course(r)]
     if len(courses) < len(rows):
         page.stats["moochub/other_resource_types"] = len(rows) - len(courses)
+        for r in rows:
+            if not _is_course(r):
+                skip(page, f"other_resource_type/data:{text(r.get('type')) or '?'}")
+    skip_arrays(page, data, ("data",), {"included": "related_resources", "errors": "error_messages"})
     parse_records(
-        page, SOURCE, courses, course_item, lambda r: r.get("id") or dict(r.get("attributes") or {}).get("courseCode")
+        page,
+        SOURCE,
+        courses,
+        course_item,
+        lambda r: r.get("id") or dict(r.get("attributes") or {}).get("courseCode"),
+        not_an_offer,
     )
     nxt = jsonapi.next_page(data, url)
     note_empty(page, expected=bool(nxt) or "page" in url)
@@ -193,4 +232,14 @@ def parse(body: bytes, url: str) -> Page:
 
     data = load_json(body, "moochub api")
     page = parse_data(data, url)
-    return page if page is not None else fallback(data, url, "moochub api: not a JSON:API document", skip=SOURCE)
+    return (
+        page
+        if page is not None
+        else fallback(
+            data,
+            url,
+            "moochub api: not a MOOChub document (expected JSON:API `data` with resources of type `courses`), "
+            "nor another platform's",
+            skip=SOURCE,
+        )
+    )

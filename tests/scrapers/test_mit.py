@@ -8,8 +8,13 @@ from scrapers.parsers import mit
 def test_real_mitxonline_page(corpus, offers_of):
     path = corpus / "edx_discovery" / "mitxonline_courses.json"
     raw = json.loads(path.read_bytes())
-    offers, rejects = offers_of(mit.parse(path.read_bytes(), path.as_uri()), "mitxonline")
-    assert rejects == [] and len(offers) == len(raw["results"]) == 12
+    page = mit.parse(path.read_bytes(), path.as_uri())
+    offers, rejects = offers_of(page, "mitxonline")
+    # the proctored-exam entry is not an offer: set aside with its reason, the other 11 listings kept
+    assert rejects == [] and len(offers) == len(raw["results"]) - 1 == 11
+    assert [(r.source_id, r.reason) for r in page.rejects] == [
+        ("course-v1:MITxT+14.100PEx", "not_an_offer: proctored exam entry")
+    ]
     asym = next(o for o in offers if o.source_id == "course-v1:MITxT+10.50.CH04x")
     assert asym.url == "https://mitxonline.mit.edu/courses/course-v1:MITxT+10.50.CH04x/"
     assert (asym.workload_raw, asym.duration_raw, asym.price_amount) == ("10-12 hours/week", "2 weeks", 29.0)

@@ -86,7 +86,7 @@ PARTICIPATION: list[tuple[str, Path, str | None, dict[str, str | None]]] = [
         "mit_pe",
         CORPUS / "edx_discovery" / "prolearn_mitpe_courses.json",
         None,
-        {"1548": "on-site", "193": "on-site", "507": "blended", "548": "on-site"},
+        {"193": "on-site", "507": "blended", "548": "on-site"},  # 1548 is a placeholder ("ignore me"): a reject
     ),
     (
         "moochub",
