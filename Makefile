@@ -37,12 +37,15 @@ dev: $(STAMP)
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
 
 # The habits CI enforces, before any test runs: ruff's rules and formatting, mypy over the four packages (settings in
-# pyproject.toml; its cache in .mypy_cache keeps a re-run to seconds) and sqlfluff over warehouse/sql (.sqlfluff).
+# pyproject.toml; its cache in .mypy_cache keeps a re-run to seconds) and sqlfluff over warehouse/sql (.sqlfluff)
+# and over the dbt project's Jinja SQL (warehouse/dbt/.sqlfluff: sqlfluff sets a templater only from the working
+# directory's config, hence the cd).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/sqlfluff lint warehouse/sql --disable-progress-bar
+	cd warehouse/dbt && ../../$(BIN)/sqlfluff lint models tests --disable-progress-bar
 
 clean:
 	rm -rf data .dagster

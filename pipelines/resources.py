@@ -1,4 +1,5 @@
-"""Dagster resources: the warehouse and the crawler, each a typed ConfigurableResource.
+"""Dagster resources: the warehouse, dbt and the crawler; where the warehouse lives is set here and in the dbt
+profile only.
 
 Empty fields mean "read the environment when the resource is used" (`MCATLAS_DB`, `MCATLAS_LANDING_DIR`,
 `MCATLAS_CRAWL_MODE`), never when the code location is imported: a long-running `dagster dev` or daemon then picks
@@ -18,6 +19,7 @@ from typing import Any, Literal
 
 import duckdb
 from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource
 
 from models.landing import landing_root
 from warehouse import db
@@ -32,6 +34,24 @@ class WarehouseResource(ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         with db.connect(self.path or None, read_only=read_only) as con:
             yield con
+            if not read_only:
+                # tables that Python assets (re)create lose their DuckDB comments, and these assets may run after
+                # the last dbt publish: the data dictionary goes back on every relation after each write
+                from warehouse import dictionary
+
+                dictionary.apply_comments(con)
+
+
+def dbt_resource() -> DbtCliResource:
+    """dbt over warehouse/dbt with the `dbt` of this virtual environment. Where it builds is not set here: the dbt
+    profile reads MCATLAS_DBT_PATH, which warehouse/build.py points at a copy of WarehouseResource's file."""
+    from warehouse import build
+
+    return DbtCliResource(
+        project_dir=str(build.DBT_PROJECT_DIR),
+        profiles_dir=str(build.DBT_PROJECT_DIR),
+        dbt_executable=build.dbt_executable(),
+    )
 
 
 class CrawlerResource(ConfigurableResource):

@@ -65,12 +65,14 @@ def run_all(
         result = job.execute_in_process(
             instance=instance, asset_selection=downstream, raise_on_error=False, run_config=RUN_CONFIG
         )
+        # dbt models are assets of one multi-asset step: look materialisations up by asset key, failures by step
+        built = {e.asset_key: e.materialization for e in result.get_asset_materialization_events()}
+        failed_steps = {e.step_key for e in result.all_events if e.is_step_failure}
         for key in downstream:
-            step = key.to_python_identifier()
-            mats = result.asset_materializations_for_node(step)
-            failed = any(e.step_key == step and e.is_step_failure for e in result.all_events)
-            rows = mats[-1].metadata.get("rows") if mats else None
-            status = "FAILED" if failed else ("ok" if mats else "skipped")
+            step = graph.get(key).assets_def.node_def.name
+            mat = built.get(key)
+            rows = mat.metadata.get("rows") if mat else None
+            status = "FAILED" if step in failed_steps and not mat else ("ok" if mat else "skipped")
             echo(f"  {key.to_user_string():24} {status:8} {'' if rows is None else rows.value}")
         ok = ok and result.dagster_run.status == DagsterRunStatus.SUCCESS
     from warehouse.db import db_path

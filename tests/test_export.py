@@ -3,12 +3,14 @@ nothing behind that looks like a finished release (full disk, read-only director
 
 from __future__ import annotations
 
+import atexit
 import errno
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -21,7 +23,7 @@ from pipelines.release import ReleaseError
 from pipelines.release import export as ex
 from scrapers.landing import LandingRun, record_hash
 from tests.conftest import SHARED
-from warehouse import db
+from warehouse import build, db
 
 HOSTILE_PROVIDER = 'Evil <img src=x onerror="alert(1)"> & Sons'
 HOSTILE_TITLE = 'Data & <b>"Ethics"</b> </svg><p>injected</p>'
@@ -120,12 +122,36 @@ OFFERS = {
 }
 
 
-def build_small_warehouse(data: Path, with_optional: bool = True) -> Path:
-    """A real warehouse from a few landed offers (the real load and build code, without crawling).
+# the quality marts the export and the report read, built by the same dbt project as `mcatlas run`
+QUALITY_MARTS = (
+    "offer_completeness",
+    "offer_completeness_by_source",
+    "offer_completeness_by_provider",
+    "offer_completeness_by_country",
+    "euroteq_vocabulary",
+    "euroteq_eligibility",
+    "euroteq_eligible_offers",
+)
+_BUILT: dict[bool, Path] = {}
 
-    With `with_optional`, the quality marts are built by their own SQL (when present in the tree) and small
-    skills tables are added, so that exports and reports see the optional tables too.
+
+def build_small_warehouse(data: Path, with_optional: bool = True) -> Path:
+    """A real warehouse from a few landed offers (the real load and build code, without crawling), in `data`.
+
+    With `with_optional`, the quality marts are built by dbt and small skills tables are added, so that exports
+    and reports see the optional tables too. Each variant is built once per test session and copied (landing
+    folder and warehouse file) for every caller: a dbt build costs seconds, a copy nothing.
     """
+    if with_optional not in _BUILT:
+        template = Path(tempfile.mkdtemp(prefix="mcatlas-small-wh-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        _build_small_warehouse(template / "data", with_optional)
+        _BUILT[with_optional] = template / "data"
+    shutil.copytree(_BUILT[with_optional], data, dirs_exist_ok=True)
+    return data / "mcatlas.duckdb"
+
+
+def _build_small_warehouse(data: Path, with_optional: bool) -> Path:
     landing = data / "landing"
     for n, (source, offers) in enumerate(OFFERS.items()):
         run = LandingRun(landing, source, f"20260105T1000{n:02d}000000Z")
@@ -137,9 +163,7 @@ def build_small_warehouse(data: Path, with_optional: bool = True) -> Path:
         db.load_landing(con, landing, list(OFFERS))
         db.build_core(con)
         if with_optional:
-            for name in ("marts/offer_completeness.sql", "marts/euroteq_eligibility.sql"):
-                if (db.SQL_DIR / name).exists():
-                    db.run_sql_file(con, name)
+            build.run_build(con, select=list(QUALITY_MARTS))
             add_skills(con)
     return path
 

@@ -31,11 +31,14 @@ def test_definitions_load_with_an_asset_per_source_and_key_checks():
     assert {f"harvest_{name}" for name, src in registry().items() if src.enabled} <= keys
     assert {"raw_offers", "offers", "learning_outcomes"} <= keys
     checks = {c.name for c in graph.asset_check_keys}
+    # dbt tests (warehouse/dbt/models/**.yml) are asset checks too
     assert {
-        "offers_key_unique_not_null",
-        "learning_outcomes_key_unique_not_null",
+        "unique_key_offers_source__source_id",
+        "unique_learning_outcomes_outcome_id",
         "harvests_not_collapsing",
-        "offers_accepted_values",
+        "accepted_values_offers_status__active__withdrawn",
+        "accepted_enum_offers_participation_form__participation_forms",
+        "raw_offers_key_unique_not_null",
     } <= checks
     repo = defs.get_repository_def()
     assert {f"harvest_{n}_schedule" for n, s in registry().items() if s.enabled} <= {s.name for s in repo.schedule_defs}
@@ -174,10 +177,20 @@ def test_every_table_and_column_is_in_the_data_dictionary(built):
         comment = con.execute(
             "select comment from duckdb_columns() where table_name = 'offers' and column_name = 'ects_flag'"
         ).fetchone()[0]
+        # the comments travel with the file: on dbt's relations and on the tables Python writes alike
+        uncommented = [
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main' and comment is null "
+                "and not table_name like 'fts_%' union all select view_name from duckdb_views() "
+                "where schema_name = 'main' and not internal and comment is null"
+            ).fetchall()
+        ]
     finally:
         con.close()
     assert {"offers", "learning_outcomes", "offer_versions", "rejects", "offers_overview"} <= names
     assert comment and "estimated" in comment
+    assert uncommented == []
 
 
 def test_full_text_search_from_sql(built):

@@ -57,14 +57,20 @@ def test_two_runs_started_at_once_one_waits_or_fails_cleanly(tmp_path: Path):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from warehouse import db
+    from warehouse import build, db
 
-    real = db.run_sql_file
-    def run_then_die(con, name, params=None):
-        real(con, name, params)
+    real_sql, real_copy = db.run_sql_file, build.copy_relation
+    def die_after(name):
         if name == sys.argv[3]:
             os.kill(os.getpid(), signal.SIGKILL)   # killed inside the transaction, after these statements
+    def run_then_die(con, name, params=None):
+        real_sql(con, name, params)
+        die_after(name)
+    def copy_then_die(con, name, kind):        # publishing a dbt build into the live file
+        real_copy(con, name, kind)
+        die_after(name)
     db.run_sql_file = run_then_die
+    build.copy_relation = copy_then_die
     with db.connect(sys.argv[1]) as con:
         db.load_landing(con, Path(sys.argv[2]), ["dtu", "futurelearn"])
         db.build_core(con)
@@ -75,7 +81,7 @@ KILLER = textwrap.dedent("""
     ("die_after", "unchanged"),
     [
         ("raw/load_run.sql", ("offers", "learning_outcomes", "raw_offers", "offer_versions")),  # mid-load
-        ("core/build_offers.sql", ("offers", "learning_outcomes", "offer_versions")),  # mid-build: load committed
+        ("offers", ("offers", "learning_outcomes", "offer_versions")),  # mid-publish of the build: load committed
     ],
 )
 def test_a_run_killed_mid_load_leaves_the_warehouse_as_before(tmp_path: Path, die_after: str, unchanged: tuple):

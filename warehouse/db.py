@@ -1,8 +1,8 @@
-"""The DuckDB warehouse: connection, schema migration, loading landing runs, building the core tables.
+"""The DuckDB warehouse: connection, the raw layer's schema, loading landing runs (the models are dbt's).
 
 One writer at a time: DuckDB locks the file, and `connect()` waits for the lock (up to `MCATLAS_DB_LOCK_WAIT`
-seconds) before failing with a one-line WarehouseBusy error. Every load and build runs in one transaction, so a
-killed run leaves the warehouse exactly as it was.
+seconds) before failing with a one-line WarehouseBusy error. Every load runs in one transaction, and every dbt build
+is published in one (warehouse/build.py), so a killed run leaves the warehouse exactly as it was.
 """
 
 from __future__ import annotations
@@ -21,14 +21,8 @@ import duckdb
 from models.landing import DONE, data_dir, finished_runs, run_status
 
 SQL_DIR = Path(__file__).with_name("sql")
-# Order matters: each layer reads the one before (raw -> staging -> intermediate -> core).
-DDL_FILES = (
-    "raw/raw_tables.sql",
-    "staging/stg_offers.sql",
-    "intermediate/int_harvest_runs.sql",
-    "intermediate/int_offer_versions.sql",
-    "core/core_tables.sql",
-)
+# The raw layer, which Python loads; everything built from it is the dbt project in warehouse/dbt (see build.py).
+DDL_FILES = ("raw/raw_tables.sql",)
 LOADABLE = ("ok", "partial")
 
 
@@ -294,6 +288,8 @@ def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 def build_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild offers and learning_outcomes from staging."""
-    run_in_transaction(con, "core/build_offers.sql", "core/build_learning_outcomes.sql")
+    """Rebuild offers and learning_outcomes and the models they read (dbt, published in one transaction)."""
+    from warehouse.build import run_build
+
+    run_build(con, select=["+offers", "+learning_outcomes"])
     return {"offers": count(con, "offers"), "learning_outcomes": count(con, "learning_outcomes")}

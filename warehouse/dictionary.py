@@ -1,63 +1,69 @@
 """The data dictionary: every table and column of the warehouse with its type, meaning and the SQL behind it.
 
-Meanings come from two places only: the Offer schema's field descriptions (models/offer.py) and
-warehouse/dictionary.yaml. `apply_comments` stores them as DuckDB comments so they travel with the file.
+Meanings come from two places only: the dbt project's schema and source files (warehouse/dbt/models/**.yml, read
+from the dbt manifest) and, for columns that carry an Offer field, the Offer schema's field descriptions
+(models/offer.py). `apply_comments` stores them as DuckDB comments so they travel with the file.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from models.offer import Offer
 
-DICTIONARY_PATH = Path(__file__).with_name("dictionary.yaml")
-# Tables whose columns may carry Offer fields.
+# Tables whose columns may carry Offer fields (and models with `meta: {offer_shaped: true}`).
 OFFER_SHAPED = ("offers", "stg_offers", "offers_overview")
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
 
 
-@cache
-def _spec() -> dict[str, Any]:
-    return yaml.safe_load(DICTIONARY_PATH.read_text(encoding="utf-8"))
-
-
-def extra_specs() -> list[dict[str, Any]]:
-    """Dictionary entries contributed by other packages (files named dictionary*.yaml under warehouse/sql)."""
-    files = sorted(DICTIONARY_PATH.parent.glob("sql/**/dictionary*.yaml"))
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
+def _entry(node: dict[str, Any], built_by: str) -> dict[str, Any]:
+    return {
+        "description": node.get("description") or None,
+        "built_by": built_by,
+        "meta": node.get("meta") or {},
+        "columns": {c: (v.get("description") or None) for c, v in (node.get("columns") or {}).items()},
+    }
 
 
 def _tables() -> dict[str, dict[str, Any]]:
-    tables = dict(_spec().get("tables", {}))
-    for extra in extra_specs():
-        tables.update(extra.get("tables", {}))
+    """Relation name -> description, built_by, meta, columns; from the dbt manifest (schema and source files)."""
+    from warehouse.build import manifest
+
+    return _tables_of(id(manifest()))
+
+
+@cache
+def _tables_of(manifest_id: int) -> dict[str, dict[str, Any]]:
+    from warehouse.build import manifest
+
+    found = manifest()
+    tables: dict[str, dict[str, Any]] = {}
+    for node in found["sources"].values():
+        meta = node.get("meta") or {}
+        tables[node.get("identifier") or node["name"]] = _entry(node, meta.get("built_by") or "python")
+    for node in found["nodes"].values():
+        if node["resource_type"] in ("model", "seed", "snapshot"):
+            path = f"warehouse/dbt/{node['original_file_path']}"
+            tables[node.get("alias") or node["name"]] = _entry(node, path)
     return tables
-
-
-def _shared_columns() -> dict[str, str]:
-    shared = dict(_spec().get("columns", {}))
-    for extra in extra_specs():
-        shared.update(extra.get("columns", {}))
-    return shared
 
 
 def column_meaning(table: str, column: str) -> str | None:
     entry = _tables().get(table, {})
-    if column in (entry.get("columns") or {}):
-        return entry["columns"][column]
-    prefix = entry.get("pattern_columns")
+    meaning = (entry.get("columns") or {}).get(column)
+    if meaning:
+        return meaning
+    prefix = (entry.get("meta") or {}).get("pattern_columns")
     if prefix and column.startswith(prefix):
         return f"Share of offers with {column.removeprefix(prefix).replace('_', ' ')}."
-    if table in OFFER_SHAPED or entry.get("offer_shaped"):
+    if table in OFFER_SHAPED or (entry.get("meta") or {}).get("offer_shaped"):
         field = Offer.model_fields.get(column)
         if field is not None and field.description:
             return field.description
-    return _shared_columns().get(column)
+    return None
 
 
 def _objects(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -106,10 +112,13 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> int:
-    """Store the dictionary as DuckDB comments (rebuilt tables lose theirs, so this runs after every build)."""
+def apply_comments(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) -> int:
+    """Store the dictionary as DuckDB comments (rebuilt tables lose theirs, so every publish of a build runs this
+    for what it wrote)."""
     n = 0
     for entry in data_dictionary(con):
+        if only is not None and entry["name"] not in only:
+            continue
         kind = "view" if entry["kind"] == "view" else "table"
         if entry["description"]:
             con.execute(f"comment on {kind} {entry['name']} is {_quote(entry['description'])}")
@@ -125,7 +134,7 @@ def dictionary_markdown(con: duckdb.DuckDBPyConnection) -> str:
     lines = [
         "# Data dictionary",
         "",
-        "Generated by `mcatlas dictionary` from the warehouse, models/offer.py and warehouse/dictionary.yaml.",
+        "Generated by `mcatlas dictionary` from the warehouse, models/offer.py and the dbt project (warehouse/dbt).",
         "",
     ]
     for entry in data_dictionary(con):

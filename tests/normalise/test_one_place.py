@@ -29,11 +29,18 @@ def test_enumerations_are_the_literals_args() -> None:
 
 
 def test_the_warehouse_accepts_exactly_the_schemas_values() -> None:
-    from pipelines.defs.warehouse.checks import ACCEPTED_VALUES
+    from warehouse import build
 
-    assert ACCEPTED_VALUES["participation_form"] == get_args(ParticipationForm)
-    assert ACCEPTED_VALUES["ects_flag"] == get_args(GivenOrEstimated)
-    assert ACCEPTED_VALUES["eqf_flag"] == get_args(GivenOrInferred)
+    tests = {
+        n["column_name"]: n["test_metadata"]["kwargs"]["enum"]
+        for n in build.manifest()["nodes"].values()
+        if n["resource_type"] == "test" and n.get("test_metadata", {}).get("name") == "accepted_enum"
+    }
+    assert tests == {"participation_form": "participation_forms", "ects_flag": "ects_flags", "eqf_flag": "eqf_flags"}
+    handed = {k: tuple(v.split(",")) for k, v in build.enumerations().items()}
+    assert handed["MCATLAS_ENUM_PARTICIPATION_FORMS"] == get_args(ParticipationForm)
+    assert handed["MCATLAS_ENUM_ECTS_FLAGS"] == get_args(GivenOrEstimated)
+    assert handed["MCATLAS_ENUM_EQF_FLAGS"] == get_args(GivenOrInferred)
 
 
 @pytest.mark.parametrize("module", [moochub, schema_org], ids=lambda m: m.__name__)

@@ -1,6 +1,7 @@
-"""Building the quality marts in the warehouse: completeness, EuroTeQ eligibility, clusters and best records.
+"""Entity resolution in the warehouse: clusters of listings that describe the same offer (offer_clusters).
 
-Plain functions over a DuckDB connection, so the Dagster assets, the benchmark and the tests run the same code.
+Plain functions over a DuckDB connection, so the Dagster asset, the benchmark and the tests run the same code.
+The SQL marts are dbt models (warehouse/dbt/models/marts).
 """
 
 from __future__ import annotations
@@ -15,19 +16,6 @@ import duckdb
 
 from models.resolve import SOURCE_TYPE_PRECEDENCE, listing_from_row, resolve
 from warehouse import db
-
-MART_FILES = {
-    "offer_completeness": ("marts/offer_completeness.sql", "marts/completeness_history.sql"),
-    "euroteq_eligibility": ("marts/euroteq_eligibility.sql",),
-    "cluster_best": ("marts/cluster_best.sql",),
-    "normalisation_coverage": ("quality/normalisation_coverage.sql",),
-}
-
-
-def build_sql_mart(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    """Run a mart's SQL in one transaction; returns the row count of the mart."""
-    db.run_in_transaction(con, *MART_FILES[name])
-    return db.count(con, name)
 
 
 def write_source_precedence(con: duckdb.DuckDBPyConnection, source_types: dict[str, str]) -> None:

@@ -1,17 +1,17 @@
-"""Warehouse domain: raw load, core tables, search and analyst views, with their checks."""
+"""Warehouse domain: raw load (Python), the dbt models with their tests as checks, and search."""
 
 from typing import Any
 
 from pipelines.defs.warehouse.assets import warehouse_assets
 from pipelines.defs.warehouse.checks import warehouse_checks
-from pipelines.resources import WarehouseResource
+from pipelines.resources import WarehouseResource, dbt_resource
 
 assets = warehouse_assets
 asset_checks = warehouse_checks
 jobs: list[Any] = []
 schedules: list[Any] = []
 sensors: list[Any] = []
-resources: dict[str, Any] = {"warehouse": WarehouseResource()}
+resources: dict[str, Any] = {"warehouse": WarehouseResource(), "dbt": dbt_resource()}
 
 __all__ = [
     "asset_checks",

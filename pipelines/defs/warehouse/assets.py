@@ -1,14 +1,26 @@
-"""Warehouse assets: raw load of landed harvests, then the core tables."""
+"""Warehouse assets: the raw load of landed harvests (Python), the dbt models (warehouse/dbt) and full-text search.
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+Every dbt model is an asset and every dbt test an asset check (dagster-dbt). The models that read tables Python
+writes after the core (offer_clusters) are a second dbt asset group, `warehouse_models_after_python`, so Dagster
+runs: raw_offers -> warehouse_models -> offer_clusters, offer_search, skills -> warehouse_models_after_python.
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.defs.harvest.assets import harvest_assets
 from pipelines.resources import CrawlerResource, WarehouseResource
 from scrapers.registry import registry
-from warehouse import db, dictionary
-from warehouse.db import scalar
+from warehouse import build, db
 
 WAREHOUSE_GROUP = "warehouse"
+QUALITY_GROUP = "quality"
+AFTER_PYTHON = "tag:after_python"
 
 
 @asset(
@@ -37,41 +49,74 @@ def raw_offers(
     return MaterializeResult(metadata={**totals, "runs_loaded": len(loaded), "runs": MetadataValue.json(loaded)})
 
 
-@asset(
-    group_name=WAREHOUSE_GROUP,
-    deps=[raw_offers],
-    kinds={"duckdb"},
-    description="Core offers: the latest version of every listing, one row per (source, source_id).",
+class Translator(DagsterDbtTranslator):
+    """Models keep their plain names as asset keys (offers, learning_outcomes, ...); marts form the quality group."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        return QUALITY_GROUP if len(fqn) > 1 and fqn[1] == "marts" else WAREHOUSE_GROUP
+
+
+# several raw tables are written by the one raw_offers asset (and offer_clusters writes source_precedence too)
+TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
+
+
+@contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    """dagster-dbt starts dbt with this process's environment: point it at the build copy for one invocation."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build_in_copy(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
+    """`dbt build` of the selected models in a copy of the warehouse; published in one transaction when every
+    model and test passed, else nothing changes (warehouse/build.py). Events are reported after publishing."""
+    with warehouse.connect() as con, build.staged_build(con) as stage:
+        with _environ(stage.env()):
+            invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=stage.target)
+            events = list(invocation.stream())
+        results = invocation.get_artifact("run_results.json") if (stage.target / "run_results.json").exists() else None
+        if not invocation.is_successful() or results is None:
+            raise Failure(
+                build.failure_summary(
+                    results,
+                    "\n".join(invocation.get_error_messages() if hasattr(invocation, "get_error_messages") else []),
+                )
+            )
+        build.publish(con, stage, build.built_relations(results))
+    yield from events
+
+
+@dbt_assets(
+    manifest=build.ensure_manifest(), exclude=AFTER_PYTHON, name="warehouse_models", dagster_dbt_translator=TRANSLATOR
 )
-def offers(warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse.connect() as con:
-        db.run_in_transaction(con, "core/build_offers.sql")
-        by_source = dict(con.execute("select source, count(*) from offers group by 1 order by 1").fetchall())
-        total = db.count(con, "offers")
-    return MaterializeResult(metadata={"rows": total, "by_source": MetadataValue.json(by_source)})
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
+    yield from build_in_copy(context, dbt, warehouse)
 
 
-@asset(
-    group_name=WAREHOUSE_GROUP,
-    deps=[offers],
-    kinds={"duckdb"},
-    description="Learning outcomes, one statement per row, keyed by outcome_id.",
+@dbt_assets(
+    manifest=build.ensure_manifest(),
+    select=AFTER_PYTHON,
+    name="warehouse_models_after_python",
+    dagster_dbt_translator=TRANSLATOR,
 )
-def learning_outcomes(warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse.connect() as con:
-        db.run_in_transaction(con, "core/build_learning_outcomes.sql")
-        total = db.count(con, "learning_outcomes")
-        without = scalar(
-            con,
-            "select count(*) from offers o where not exists "
-            "(select 1 from learning_outcomes l where l.source = o.source and l.source_id = o.source_id)",
-        )
-    return MaterializeResult(metadata={"rows": total, "offers_without_outcomes": without})
+def warehouse_models_after_python(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator:
+    yield from build_in_copy(context, dbt, warehouse)
 
 
 @asset(
     group_name=WAREHOUSE_GROUP,
-    deps=[offers, learning_outcomes],
+    deps=[AssetKey("offers"), AssetKey("learning_outcomes")],
     kinds={"duckdb"},
     description="Full-text search over titles, descriptions and outcomes: search_offers('words') in SQL.",
 )
@@ -84,27 +129,4 @@ def offer_search(warehouse: WarehouseResource) -> MaterializeResult:
     return MaterializeResult(metadata={"documents": total})
 
 
-# Views for analysts read many tables: they come last, and leave the data dictionary as DuckDB comments.
-ANALYST_VIEW_FILES = ["views/offers_overview.sql"]
-ANALYST_VIEW_DEPS = ["offer_completeness", "euroteq_eligibility", "cluster_best", "offer_skills"]
-
-
-@asset(
-    group_name=WAREHOUSE_GROUP,
-    deps=[offers, learning_outcomes, offer_search, *ANALYST_VIEW_DEPS],
-    kinds={"duckdb"},
-    description="Documented analyst views, and the data dictionary stored as comments on every table/column.",
-)
-def analyst_views(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse.connect() as con:
-        db.run_in_transaction(con, *ANALYST_VIEW_FILES)
-        comments = dictionary.apply_comments(con)
-        missing = dictionary.undocumented(con)
-    if missing:
-        context.log.warning(f"undocumented in warehouse/dictionary.yaml: {', '.join(missing)}")
-    return MaterializeResult(
-        metadata={"views": len(ANALYST_VIEW_FILES), "comments": comments, "undocumented": MetadataValue.json(missing)}
-    )
-
-
-warehouse_assets = [raw_offers, offers, learning_outcomes, offer_search, analyst_views]
+warehouse_assets = [raw_offers, warehouse_models, warehouse_models_after_python, offer_search]

@@ -1,0 +1,37 @@
+"""dbt's tests are the warehouse's key and value checks: each one fails on the rows it is there to catch."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_history import land
+from warehouse import build, db
+
+ENUM_TEST = "accepted_enum_offers_participation_form__participation_forms"
+KEY_TEST = "unique_key_offers_source__source_id"
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    root, path = tmp_path / "landing", tmp_path / "w.duckdb"
+    land(root, "20260101T000000Z", {f"c{i}": f"Course {i}" for i in range(3)})
+    with db.connect(path) as con:
+        db.load_landing(con, root, ["demo"])
+        build.run_build(con, exclude=["tag:after_python"])
+    return path
+
+
+def test_the_schemas_values_pass_and_a_value_outside_the_literal_fails(built: Path) -> None:
+    with db.connect(built) as con:
+        con.execute("update offers set participation_form = 'blended' where source_id = 'c1'")
+        build.run_build(con, select=[ENUM_TEST, KEY_TEST])  # tests only: nothing rebuilt, nothing raised
+        con.execute("update offers set participation_form = 'hybrid' where source_id = 'c1'")
+        with pytest.raises(build.BuildFailed, match=ENUM_TEST):
+            build.run_build(con, select=[ENUM_TEST])
+
+
+def test_a_duplicate_key_fails_the_key_test(built: Path) -> None:
+    with db.connect(built) as con:
+        con.execute("insert into offers select * from offers where source_id = 'c0'")
+        with pytest.raises(build.BuildFailed, match=KEY_TEST):
+            build.run_build(con, select=[KEY_TEST])
