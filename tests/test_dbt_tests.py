@@ -35,3 +35,18 @@ def test_a_duplicate_key_fails_the_key_test(built: Path) -> None:
         con.execute("insert into offers select * from offers where source_id = 'c0'")
         with pytest.raises(build.BuildFailed, match=KEY_TEST):
             build.run_build(con, select=[KEY_TEST])
+
+
+def test_the_reference_tables_in_the_warehouse_are_the_ones_the_normaliser_reads(built: Path) -> None:
+    from models.normalise.credits import _NFQ_TO_EQF
+    from models.normalise.prices import fx_table
+    from models.normalise.subjects import broad_fields
+
+    day, rates = fx_table()
+    with db.connect(built) as con:
+        assert dict(con.execute("select currency, per_eur from fx_rates_eur").fetchall()) == rates
+        assert {r[0] for r in con.execute("select distinct as_of from fx_rates_eur").fetchall()} == {day}
+        assert dict(con.execute("select code, label from isced_f_2013").fetchall()) == broad_fields()
+        irish = con.execute("select framework_level, eqf_level from qf_levels where framework = 'Irish NFQ'")
+        assert dict(irish.fetchall()) == _NFQ_TO_EQF
+

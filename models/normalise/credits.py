@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from models import reference
 from models.normalise.numbers import NUM, parse_number, to_float
 from models.normalise.scan import search_near
 
@@ -116,18 +117,11 @@ _EQF_EXPLICIT = re.compile(
     r"(?<![\d.,\u2212])(?<![\s:=(]-)([1-8])\b(?![.,]\d)",
     re.IGNORECASE,
 )
-# National frameworks referenced to the EQF (levels as the referencing reports map them).
-_NQF = (
-    (
-        re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE),
-        "SCQF",
-        {1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8},
-    ),
-    (
-        re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE),
-        "RQF/FHEQ",
-        {1: 2, 2: 3, 3: 4, 4: 5, 5: 5, 6: 6, 7: 7, 8: 8},
-    ),
+# National frameworks referenced to the EQF: the words that name each in text here, its levels as the referencing
+# reports map them in the shipped table models/reference/qf_levels.csv (also the warehouse's qf_levels).
+_NQF_WORDS = (
+    (re.compile(r"\bscqf\D{0,8}(\d{1,2})\b", re.IGNORECASE), "SCQF"),
+    (re.compile(r"\b(?:rqf|fheq|cqfw)\D{0,8}(\d)\b", re.IGNORECASE), "RQF/FHEQ"),
     # Ireland's 10-level NFQ (referencing report 2009): 5 -> 4, 6 -> 5, 7 and 8 -> 6, 9 -> 7, 10 -> 8.
     (
         _NFQ_IE := re.compile(
@@ -136,15 +130,27 @@ _NQF = (
             re.IGNORECASE,
         ),
         "Irish NFQ",
-        {1: 1, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 6, 8: 6, 9: 7, 10: 8},
     ),
     (
         re.compile(r"\b(?:dqr|nqf|nlqf|kvalifikationsramme\w*|qualifikationsrahmen)\D{0,8}([1-8])\b", re.IGNORECASE),
         "national framework referenced 1:1 to EQF",
-        {i: i for i in range(1, 9)},
     ),
 )
-_NFQ_TO_EQF = _NQF[2][2]
+
+
+def _framework_levels() -> dict[str, dict[int, int]]:
+    levels: dict[str, dict[int, int]] = {}
+    for r in reference.rows("qf_levels"):
+        levels.setdefault(r["framework"], {})[int(r["framework_level"])] = int(r["eqf_level"])
+    missing = {name for _, name in _NQF_WORDS} - set(levels)
+    if missing:
+        raise ValueError(f"models/reference/qf_levels.csv lacks the frameworks {sorted(missing)}")
+    return levels
+
+
+_LEVELS = _framework_levels()
+_NQF = tuple((rx, name, _LEVELS[name]) for rx, name in _NQF_WORDS)
+_NFQ_TO_EQF = _LEVELS["Irish NFQ"]
 # Programme / qualification levels (source vocabularies first, then words in English, Danish, German, French).
 _LEVEL_WORDS = (
     (

@@ -13,18 +13,16 @@ only when the text also says so ('0.00 (free)').
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from pathlib import Path
 
 import pycountry
 
+from models import reference
 from models.normalise.numbers import parse_number
 
-REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 _SYMBOLS = {
     "$": "USD",
     "us$": "USD",
@@ -107,15 +105,12 @@ class Price:
 
 @cache
 def fx_table() -> tuple[date, dict[str, float]]:
-    """(date, {currency: units per EUR}) from the newest `fx_eur_<date>.csv` shipped in models/reference."""
-    files = sorted(REFERENCE.glob("fx_eur_*.csv"))
-    if not files:
-        raise FileNotFoundError(f"no fx_eur_<date>.csv in {REFERENCE}")
-    path = files[-1]
-    day = date.fromisoformat(path.stem.removeprefix("fx_eur_"))
-    with path.open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return day, {r["currency"]: float(r["per_eur"]) for r in rows}
+    """(date, {currency: units per EUR}) from the ECB table shipped in models/reference/fx_rates_eur.csv."""
+    rows = reference.rows("fx_rates_eur")
+    days = {r["as_of"] for r in rows}
+    if len(days) != 1:
+        raise ValueError(f"models/reference/fx_rates_eur.csv: one as_of date expected, found {sorted(days)}")
+    return date.fromisoformat(days.pop()), {r["currency"]: float(r["per_eur"]) for r in rows}
 
 
 # ISO 4217 codes that are no money a course is paid in: 'XXX' means "no currency", 'XTS' is for testing, the rest

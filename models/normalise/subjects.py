@@ -8,12 +8,11 @@ Engineering & Maths' -> 05 and 07); a label naming none is reported, never guess
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from pathlib import Path
 
-TABLE = Path(__file__).resolve().parents[1] / "reference" / "isced_f_2013.csv"
+from models import reference
+
 _URI = re.compile(r"isced-f/(\d{2,4})\b|^(\d{2})(?:\d{1,2})?$")
 
 
@@ -25,9 +24,7 @@ def broad_fields() -> dict[str, str]:
 
 @cache
 def _rows() -> list[tuple[str, str, list[str]]]:
-    with TABLE.open(encoding="utf-8") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
-    return [(r["code"], r["label"], r["keywords"].split("|")) for r in csv.DictReader(lines)]
+    return [(r["code"], r["label"], r["keywords"].split("|")) for r in reference.rows("isced_f_2013")]
 
 
 @cache
