@@ -22,6 +22,7 @@ import click
 from models.offer import SCHEMA_VERSION, offer_json_schema
 from pipelines.commands import fail, open_warehouse
 from pipelines.commands.crawl import crawl
+from pipelines.commands.dbt import dbt
 from pipelines.commands.skills import esco, skills
 
 __all__ = ["fail", "main", "open_warehouse", "readme_with_sources"]
@@ -261,7 +262,7 @@ def schema(out: Path) -> None:
     click.echo(f"wrote schema {SCHEMA_VERSION} to {out}", err=True)
 
 
-for _command in (crawl, esco, skills):
+for _command in (crawl, dbt, esco, skills):
     main.add_command(_command)
 
 if __name__ == "__main__":

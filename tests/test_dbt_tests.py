@@ -50,3 +50,16 @@ def test_the_reference_tables_in_the_warehouse_are_the_ones_the_normaliser_reads
         irish = con.execute("select framework_level, eqf_level from qf_levels where framework = 'Irish NFQ'")
         assert dict(irish.fetchall()) == _NFQ_TO_EQF
 
+
+def test_mcatlas_dbt_runs_read_only_commands_and_refuses_writes() -> None:
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "pipelines.cli", "dbt"]
+    listed = subprocess.run(
+        [*cli, "ls", "--resource-type", "seed", "--output", "name", "--quiet"], capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    assert {"fx_rates_eur", "isced_f_2013", "qf_levels", "euroteq_vocabulary"} <= set(listed.stdout.split())
+    refused = subprocess.run([*cli, "build"], capture_output=True, text=True)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "mcatlas run" in refused.stderr
