@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from models.urls import URL_KEY, scheme_error
+from models.urls import is_url_key, scheme_error
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -58,6 +58,22 @@ def form_vocabulary(words: dict[str, ParticipationForm | None]) -> dict[str, Par
 _LANG = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b", re.IGNORECASE)
+
+
+def _strings_within(value: dict[str, Any], limit: int) -> bool:
+    """True when no string in `value` (lists and dicts walked) is longer than `limit` characters; builds no paths."""
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if len(node) > limit:
+                return False
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 class _Strict(BaseModel):
@@ -271,7 +287,7 @@ class Offer(_Strict):
     @field_validator("title", "description", "provider", mode="after")
     @classmethod
     def _no_markup(cls, value: str | None) -> str | None:
-        if value is not None and re.search(r"<(script|style)\b", value, re.IGNORECASE):
+        if value is not None and "<" in value and _SCRIPT_OR_STYLE.search(value):
             raise ValueError("contains script or style markup; clean it before validation")
         return value
 
@@ -288,7 +304,7 @@ class Offer(_Strict):
     def _extras_urls(cls, value: dict[str, Any]) -> dict[str, Any]:
         """Image and link URLs kept in extras (`image_url`, `photoUrl`, ...) carry no scheme but http(s)."""
         for key, found in value.items():
-            if not URL_KEY.search(key):
+            if not is_url_key(key):
                 continue
             for url in found if isinstance(found, list) else [found]:
                 if isinstance(url, str) and (problem := scheme_error(url, relative_ok=True)):
@@ -299,6 +315,8 @@ class Offer(_Strict):
     @classmethod
     def _extras_size(cls, value: dict[str, Any]) -> dict[str, Any]:
         """Extras have no schema of their own, so their strings get the long-text limit here."""
+        if _strings_within(value, MAX_TEXT_CHARS):  # the common case: no path is built for any value
+            return value
         stack: list[tuple[str, Any]] = [("", value)]
         while stack:
             where, node = stack.pop()

@@ -31,6 +31,14 @@ _TAB_NEWLINE = re.compile(r"[\t\r\n]")
 # Keys of `Offer.extras` whose values are links or images (`image_url`, `photoUrl`, `course_urls`, `logo`).
 URL_KEY = re.compile(r"(url|href|link|image|photo|logo|thumbnail|icon|picture|banner)", re.IGNORECASE)
 _IPV4ISH = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+))*\.?$")
+# Most published links are plain: http(s)://, a host of ASCII letters, digits, dots and hyphens (no userinfo, port,
+# brackets or IDNA), then printable ASCII only (no spaces, controls or non-ASCII to clean or fold). `urlsplit` cannot
+# fail on such a URL and finds that scheme and a non-empty host, so `scheme_error` accepts it without parsing; any
+# other URL takes the full path (tests/test_url_policy.py checks that both agree). re.ASCII: without it IGNORECASE
+# would let `ſ` (long s) match `s` and `K` (Kelvin) match `k`, and `httpſ://` is no http URL.
+_PLAIN_HTTP_URL = re.compile(r"https?://[a-z0-9.-]+(?:[/?#][!-~]*)?", re.IGNORECASE | re.ASCII)
+_URL_KEYS: dict[str, bool] = {}  # URL_KEY's verdict per extras key (is_url_key)
+_URL_KEYS_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,13 @@ def scheme_error(url: str, *, relative_ok: bool = False) -> str | None:
     With `relative_ok`, a reference without a scheme (`/course/1`, `//cdn.example/a.png`) passes: it resolves
     against the page's own http(s) URL. A scheme other than http(s) (`javascript:`, `data:`, `file:`) never does.
     """
+    if _PLAIN_HTTP_URL.fullmatch(url):
+        return None
+    return _parsed_scheme_error(url, relative_ok=relative_ok)
+
+
+def _parsed_scheme_error(url: str, *, relative_ok: bool = False) -> str | None:
+    """`scheme_error` for any URL, by parsing it as a browser would."""
     parts = _split(url)
     if parts is None:
         return f"malformed URL {url[:80]!r}"
@@ -76,6 +91,19 @@ def scheme_error(url: str, *, relative_ok: bool = False) -> str | None:
     if not parts.hostname:
         return f"URL without a host: {url[:80]!r}"
     return None
+
+
+def is_url_key(key: str) -> bool:
+    """True when an extras key names a link or image (`URL_KEY`). Short keys' verdicts are remembered (a source
+    uses the same few keys on every item) in a table emptied when full."""
+    found = _URL_KEYS.get(key)
+    if found is None:
+        found = URL_KEY.search(key) is not None
+        if len(key) <= 100 and type(key) is str:
+            if len(_URL_KEYS) >= _URL_KEYS_MAX:
+                _URL_KEYS.clear()
+            _URL_KEYS[key] = found
+    return found
 
 
 def normalise_host(host: str) -> str:

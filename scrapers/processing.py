@@ -106,10 +106,15 @@ def check_raw_size(item: Mapping[str, Any]) -> None:
 
 
 _MAX_ENTRIES = RAW_FACTOR * MAX_LIST_ITEMS
+_CONTAINERS = (list, dict)
+_SCALARS = frozenset({int, float, bool, type(None)})
 
 
 def _within_limits(item: Mapping[str, Any]) -> bool:
-    """The same limits as `_raise_size_error`, checked without building a path for every value."""
+    """The same limits as `_raise_size_error`, checked without building a path for every value.
+
+    Every item pays for this walk, so the common leaves (exact str, int, float, bool, None) are told apart by
+    `type()`; anything else (a str subclass, say) goes through `isinstance` as before."""
     total = 0
     stack: list[tuple[Any, int]] = []
     for name, value in item.items():
@@ -119,19 +124,21 @@ def _within_limits(item: Mapping[str, Any]) -> bool:
             if len(value) > RAW_LIMITS.get(name, MAX_RAW_CHARS):
                 return False
             total += len(value)
-        elif isinstance(value, list | dict):
+        elif isinstance(value, _CONTAINERS):
             stack.append((value, 1))
     while stack:
         value, depth = stack.pop()
         if depth > MAX_RAW_DEPTH or len(value) > _MAX_ENTRIES:
             return False
+        depth += 1
         for child in value.values() if isinstance(value, dict) else value:
-            if isinstance(child, str):
+            kind = type(child)
+            if kind is str or (kind not in _SCALARS and isinstance(child, str)):
                 if len(child) > MAX_RAW_CHARS:
                     return False
                 total += len(child)
-            elif isinstance(child, list | dict):
-                stack.append((child, depth + 1))
+            elif kind is dict or kind is list or (kind not in _SCALARS and isinstance(child, _CONTAINERS)):
+                stack.append((child, depth))
     return total <= MAX_RAW_ITEM_CHARS
 
 
@@ -171,15 +178,32 @@ def shortened(value: Any, keep: int = 300) -> Any:
 
 
 def _clean_value(value: Any, text: Callable[[str | None], str | None]) -> Any:
-    """Markup out of every string in `value`, walking lists and dicts; empty strings drop out of lists."""
+    """Markup out of every string in `value`, walking lists and dicts; empty strings (and None) drop out of lists.
+
+    Every item goes through this walk, so a list's or dict's strings are cleaned, and its numbers, booleans and None
+    kept, without a call per value: only nested lists and dicts recurse."""
     if isinstance(value, str):
         return text(value)
     if isinstance(value, list):
-        cleaned = (_clean_value(v, text) for v in value)
-        return [v for v in cleaned if v is not None]
+        cleaned = []
+        for v in value:
+            if isinstance(v, str):
+                v = text(v)
+            elif isinstance(v, _CONTAINERS):
+                v = _clean_value(v, text)
+            if v is not None:
+                cleaned.append(v)
+        return cleaned
     if isinstance(value, dict):
-        return {k: _clean_value(v, text) for k, v in value.items()}
+        return {
+            k: text(v) if isinstance(v, str) else _clean_value(v, text) if isinstance(v, _CONTAINERS) else v
+            for k, v in value.items()
+        }
     return value
+
+
+_ONE_LINE = frozenset(ONE_LINE_FIELDS)
+_UNTOUCHED = frozenset(UNTOUCHED)
 
 
 def clean(item: dict[str, Any], size_checked: bool = False) -> dict[str, Any]:
@@ -192,9 +216,12 @@ def clean(item: dict[str, Any], size_checked: bool = False) -> dict[str, Any]:
     if not size_checked:
         check_raw_size(item)
     for name, value in item.items():
-        if name in UNTOUCHED:
+        if name in _UNTOUCHED:
             continue
-        item[name] = _clean_value(value, one_line if name in ONE_LINE_FIELDS else strip_markup)
+        if isinstance(value, str):
+            item[name] = one_line(value) if name in _ONE_LINE else strip_markup(value)
+        elif isinstance(value, _CONTAINERS):
+            item[name] = _clean_value(value, one_line if name in _ONE_LINE else strip_markup)
     if isinstance(item.get("titles"), dict):
         item["titles"] = {k: v for k, v in item["titles"].items() if v}
     outcomes = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import random
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,7 +15,7 @@ from scrapy.http import Response
 from scrapy.settings import Settings
 
 from models.offer import Offer
-from models.urls import check_fetch, domain_of, host_port, scheme_error
+from models.urls import _parsed_scheme_error, check_fetch, domain_of, host_port, is_url_key, scheme_error
 from scrapers import settings as default_settings
 from scrapers.crawl import build_settings
 from scrapers.middlewares.urlpolicy import RefusedURL, ResponseTooLarge, UrlPolicyMiddleware
@@ -234,6 +235,57 @@ def test_offers_with_http_links_pass():
     )
     assert offer.url == "https://example.org/c/1"
     assert scheme_error("https://example.org") is None
+
+
+_LOOKALIKES = [
+    "http://",
+    "https://@evil.example",
+    "http://user@example.org/",
+    "http://example.org:80/",
+    "http://example.org:99999/",
+    "http://[::1]/",
+    "http://[::1/",
+    "http:///path",
+    "http:\\\\example.org",
+    "http://exa mple.org",
+    "http://ex\tample.org/",
+    " http://example.org",
+    "http://example.org/a b",
+    "http://example.org/é",
+    "http://exämple.org/",
+    "http://１２７．０．０．１/",
+    "httpſ://example.org/",
+    "http://exa\u212aample.org/",
+    "hxxp://example.org/",
+    "http:/example.org",
+    "//example.org/x",
+    "/relative",
+    "javascript://example.org/%0aalert(1)",
+]
+
+
+def test_the_plain_url_fast_path_agrees_with_the_full_parse():
+    """scheme_error skips parsing for plain http(s) URLs: its verdict must be the parser's for every URL."""
+    rng = random.Random(20261203)
+    alphabet = "aZ09.-:/?#@[]%\\ \t\n\x00\x7féſ\u212a１．"
+    heads = ["http://", "https://", "HTTP://", "hTtPs://", "http:/", "http:", "javascript://", "ftp://", "//", ""]
+    urls = _LOOKALIKES + [
+        rng.choice(heads) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(20_000)
+    ]
+    for url in urls:
+        for relative_ok in (False, True):
+            assert scheme_error(url, relative_ok=relative_ok) == _parsed_scheme_error(url, relative_ok=relative_ok), url
+    assert scheme_error("httpſ://example.org/") is not None
+
+
+def test_url_keys_are_remembered_within_bounds():
+    assert is_url_key("image_url") and is_url_key("photoUrl") and not is_url_key("volume")
+    assert is_url_key("image_url") and not is_url_key("volume")  # remembered verdicts are the same verdicts
+    for i in range(5_000):
+        is_url_key(f"key{i}")
+    from models import urls
+
+    assert len(urls._URL_KEYS) <= urls._URL_KEYS_MAX
 
 
 class _Stats(dict):

@@ -37,7 +37,8 @@ def strip_markup(value: str | None) -> str | None:
     if value is None:
         return None
     text = value
-    if _TAG_HINT.search(text):
+    # Every tag or entity starts with '<' or '&': a value with neither (most of them) skips the regular expressions.
+    if ("<" in text or "&" in text) and _TAG_HINT.search(text):
         for _ in range(3):  # entities can hide markup: '&lt;b&gt;' decodes to '<b>'
             text = html.unescape(_strip_tags(text))
             if not _TAG_HINT.search(text):
@@ -46,8 +47,10 @@ def strip_markup(value: str | None) -> str | None:
             text = _strip_tags(text).replace("<", "‹")
     # str.split() folds every kind of whitespace (tabs, no-break spaces) in C: far faster than a regex.
     if "\n" in text:
-        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
-        text = _BLANKS.sub("\n\n", text).strip()
+        text = "\n".join([" ".join(line.split()) for line in text.split("\n")])
+        if "\n\n\n" in text:  # every line is folded now, so a run of blank lines is a run of newlines
+            text = _BLANKS.sub("\n\n", text)
+        text = text.strip()
     else:
         text = " ".join(text.split())
     return text or None
@@ -56,4 +59,5 @@ def strip_markup(value: str | None) -> str | None:
 def one_line(value: str | None) -> str | None:
     """Whitespace-collapsed single line, for titles and names."""
     text = strip_markup(value)
-    return " ".join(text.split()) if text else None
+    # strip_markup already folded each line: only its line breaks are left to fold.
+    return " ".join(text.split()) if text and "\n" in text else text

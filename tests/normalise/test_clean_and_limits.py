@@ -163,3 +163,100 @@ def test_oversized_item_is_a_landed_reject_and_the_rest_of_the_batch_lands(tmp_p
     assert (landing.dir / "rejects.jsonl").stat().st_size < 20_000
     assert rejects["big"]["raw"]["title"].endswith("... (2,000,000 chars)")
     assert crawler.stats.values["rejects/title"] == 2
+
+
+# ---- the fast paths keep the same answers ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "plain", "line"),
+    [
+        ("  two \t words\xa0", "two words", "two words"),
+        ("a &amp; b", "a & b", "a & b"),
+        ("R&D <b>5</b> &lt; 6", "R&D 5 < 6", "R&D 5 < 6"),
+        ("line\n\n\n \n\u2028\nbreak\n", "line\n\nbreak", "line break"),
+        ("\n\nfirst\nsecond  \n", "first\nsecond", "first second"),
+        ("<p>one</p><p>two</p>", "one\n\ntwo", "one two"),
+        (f"x{SCRIPT}", "x", "x"),
+        ("&lt;script&gt;alert(1)", None, None),
+        (" \n ", None, None),
+    ],
+)
+def test_markup_and_whitespace_fast_paths_give_the_same_text(value: str, plain: str | None, line: str | None) -> None:
+    from models.normalise.text import one_line, strip_markup
+
+    assert (strip_markup(value), one_line(value)) == (plain, line)
+
+
+class _Smart(str):
+    """A str subclass, as some XML libraries return."""
+
+
+def test_string_subclasses_are_measured_and_cleaned_like_str() -> None:
+    with pytest.raises(RejectItem, match=r"^extras\.deep\[2\]: 1,000,001 characters before cleaning"):
+        process(item(extras={"deep": [1, None, _Smart("x" * 1_000_001)]}))
+    offer = process(item(subjects=[_Smart(f"<b>Energy</b>{SCRIPT}")], extras={"d": {"t": _Smart("<p>Text</p>")}}))
+    assert offer.subjects == ["Energy"] and offer.extras["d"] == {"t": "Text"}
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ('"' * MAX_TEXT_CHARS, True),  # JSON escapes double it: the encoding is over the limit, the string is not
+        ("é" * MAX_TEXT_CHARS, True),  # two bytes a character in UTF-8
+        ("é" * (MAX_TEXT_CHARS + 1), False),
+        ("x" * (MAX_TEXT_CHARS + 1), False),
+    ],
+)
+def test_extras_strings_are_limited_in_characters_not_encoded_bytes(value: str, ok: bool) -> None:
+    from pydantic import ValidationError
+
+    from models.offer import Offer
+
+    extras = {"deep": [{"v": value}], "n": [1, 2.5, None, True], "parts": ["p" * 1_000] * 150}
+    record = {"source": "s", "source_id": "1", "title": "t", "provenance": dict(PROV), "extras": extras}
+    if ok:
+        assert Offer.model_validate(record).extras["deep"][0]["v"] == value
+    else:
+        with pytest.raises(ValidationError, match=rf"deep\[0\]\.v has {MAX_TEXT_CHARS + 1:,} characters"):
+            Offer.model_validate(record)
+
+
+def test_the_quick_size_check_and_the_one_naming_the_limit_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """check_raw_size answers from `_within_limits` (no paths built) and names the limit with `_raise_size_error`:
+    with the limits made small, random items must get the same verdict from both."""
+    import random
+
+    import scrapers.processing as processing
+
+    monkeypatch.setattr(processing, "MAX_RAW_CHARS", 12)
+    monkeypatch.setattr(processing, "MAX_RAW_ITEM_CHARS", 60)
+    monkeypatch.setattr(processing, "MAX_RAW_DEPTH", 3)
+    monkeypatch.setattr(processing, "RAW_FACTOR", 1)
+    monkeypatch.setattr(processing, "MAX_LIST_ITEMS", 4)
+    monkeypatch.setattr(processing, "_MAX_ENTRIES", 4)
+    monkeypatch.setattr(processing, "RAW_LIMITS", {"title": 6})
+    rng = random.Random(7)
+
+    def value(depth: int) -> Any:
+        roll = rng.random()
+        if roll < 0.35:
+            return rng.choice((str, _Smart))("x" * rng.randint(0, 14))
+        if roll < 0.5:
+            return rng.choice((None, True, 3, 2.5))
+        if depth > 4:
+            return "leaf"
+        size = rng.randint(0, 5)
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(size)]
+        return {f"k{i}": value(depth + 1) for i in range(size)}
+
+    verdicts = set()
+    for _ in range(3_000):
+        raw = {"title": "t" * rng.randint(0, 8), "provenance": {"x": "y" * 99}, "extras": value(1), "runs": value(1)}
+        try:
+            processing._raise_size_error(raw)
+            named = True
+        except RejectItem:
+            named = False
+        assert processing._within_limits(raw) == named, raw
+        verdicts.add(named)
+    assert verdicts == {True, False}
