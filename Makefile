@@ -21,8 +21,8 @@ run: $(STAMP)
 # The skill tests swap the active ESCO release for a small subset inside their process: they run in a process of
 # their own so the end-to-end tests always see the shipped release.
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -q --ignore=tests/skills
-	$(BIN)/python -m pytest -q tests/skills
+	$(BIN)/python -m pytest -q --ignore=tests/models/skills
+	$(BIN)/python -m pytest -q tests/models/skills
 
 # Headless Chromium (Debian's package) for the report's screenshot test: installed when missing and running as
 # root; if that fails the test skips with its reason, so `make test` never fails here.

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from models.skills import esco
 from pipelines.commands.skills import esco as esco_cli
-from tests.skills.conftest import SHARED, fake_esco_zip
+from tests.models.skills.conftest import SHARED, fake_esco_zip
 
 S = "http://data.europa.eu/esco/skill/"
 

@@ -5,7 +5,7 @@ import pytest
 
 from models.skills import index as index_mod
 from models.skills.matcher import OutcomeError, check_text, chunks
-from tests.skills.conftest import uri_of
+from tests.models.skills.conftest import uri_of
 
 
 def top_labels(matcher, text, k=5):
@@ -100,7 +100,7 @@ def _release_of(idx):
 
     rel = esco.load_extract(esco.imported_extract_path()) if esco.imported_extract_path().exists() else None
     if rel is None or rel.fingerprint != idx.esco_fingerprint:
-        from tests.skills.conftest import small_release
+        from tests.models.skills.conftest import small_release
 
         rel = small_release()
     assert rel.fingerprint == idx.esco_fingerprint
@@ -108,7 +108,7 @@ def _release_of(idx):
 
 
 def test_uri_helper_finds_anchor_skills():
-    from tests.skills.conftest import small_release
+    from tests.models.skills.conftest import small_release
 
     rel = small_release()
     assert uri_of(rel, "SQL").startswith("http://data.europa.eu/esco/skill/")

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_history import land
+from tests.warehouse.test_history import land
 from warehouse import build, db
 
 

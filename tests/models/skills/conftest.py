@@ -11,7 +11,7 @@ import pytest
 
 from models.skills import esco
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SHARED = REPO.parent / "shared"
 # Skills the tests reason about, plus a few hundred neighbours so that ranking is not trivial.
 ANCHORS = (

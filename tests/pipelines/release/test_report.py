@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipelines.cli import main
 from pipelines.release.report import REPORT_SQL, Chart, bar_svg, load_charts
-from tests.test_export import HOSTILE_PROVIDER, HOSTILE_TITLE, build_small_warehouse
+from tests.pipelines.release.test_export import HOSTILE_PROVIDER, HOSTILE_TITLE, build_small_warehouse
 
 CHARTS = sorted(p.stem for p in REPORT_SQL.glob("*.sql"))
 

@@ -8,7 +8,7 @@ from dagster import DagsterInstance, materialize
 
 from models.skills import service
 from pipelines.commands.skills import skills as skills_cli
-from tests.skills.conftest import OUTCOMES_DDL, uri_of
+from tests.models.skills.conftest import OUTCOMES_DDL, uri_of
 from warehouse.skills import coverage_by_language, load_release, map_outcomes
 
 OUTCOMES = [

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_history import land
+from tests.warehouse.test_history import land
 from warehouse import build, db
 
 ENUM_TEST = "accepted_enum_offers_participation_form__participation_forms"

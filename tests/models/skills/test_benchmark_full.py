@@ -11,7 +11,7 @@ from models.skills.embed import Encoder
 from models.skills.evaluate import evaluate_dir
 from models.skills.index import get_index
 from models.skills.matcher import Matcher, check_text
-from tests.skills.conftest import SHARED
+from tests.models.skills.conftest import SHARED
 
 
 def test_full_index_meets_the_validation_targets(tmp_path, monkeypatch):
