@@ -217,7 +217,7 @@ def _parsed_manifest(stage: Stage) -> Any:
     ensure_manifest()
     key = (MANIFEST.stat().st_mtime, stage.db_file.name)
     if key not in _parsed:
-        with tempfile.TemporaryDirectory(prefix="mcatlas-dbt-parse-") as tmp, _environ(**dbt_env(**stage.env())):
+        with tempfile.TemporaryDirectory(prefix="mcatlas-dbt-parse-") as tmp, environ(**dbt_env(**stage.env())):
             res = dbtRunner().invoke(
                 ["parse", "--quiet", *project_args(), "--target-path", tmp, "--log-path", tmp, "--no-write-json"]
             )
@@ -228,8 +228,9 @@ def _parsed_manifest(stage: Stage) -> Any:
 
 
 @contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    """os.environ with `values` set (profiles.yml and the hooks read env_var() at run time), restored after."""
+def environ(**values: str) -> Iterator[None]:
+    """os.environ with `values` set (profiles.yml and the hooks read env_var() at run time, and dagster-dbt starts dbt
+    with this process's environment), restored after."""
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -249,7 +250,7 @@ def _dbt_build(stage: Stage, args: list[str]) -> tuple[bool, str]:
 
     runner = dbtRunner(manifest=_parsed_manifest(stage))
     try:
-        with _environ(**dbt_env(**stage.env())):
+        with environ(**dbt_env(**stage.env())):
             res = runner.invoke(
                 [
                     "build",

@@ -5,9 +5,7 @@ writes after the core (offer_clusters) are a second dbt asset group, `warehouse_
 runs: raw_offers -> warehouse_models -> offer_clusters, offer_search, skills -> warehouse_models_after_python.
 """
 
-import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
@@ -61,26 +59,11 @@ class Translator(DagsterDbtTranslator):
 TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
 
 
-@contextmanager
-def _environ(values: dict[str, str]) -> Iterator[None]:
-    """dagster-dbt starts dbt with this process's environment: point it at the build copy for one invocation."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def build_in_copy(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource) -> Iterator:
     """`dbt build` of the selected models in a copy of the warehouse; published in one transaction when every
     model and test passed, else nothing changes (warehouse/build.py). Events are reported after publishing."""
     with warehouse.connect() as con, build.staged_build(con) as stage:
-        with _environ(stage.env()):
+        with build.environ(**stage.env()):
             invocation = dbt.cli(["build"], context=context, raise_on_error=False, target_path=stage.target)
             events = list(invocation.stream())
         results = invocation.get_artifact("run_results.json") if (stage.target / "run_results.json").exists() else None
