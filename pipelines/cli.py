@@ -163,8 +163,19 @@ def sources(markdown: bool, update_readme: bool) -> None:
     if markdown:
         click.echo(reg.markdown_table())
         return
+    pad = " " * 25
     for src in reg.registry().values():
         click.echo(f"{src.name:24} {src.type:22} {src.country or '--':3} {src.access:10} {src.provider}")
+        click.echo(f"{pad}platform: {src.platform or reg.NOT_STATED_CELL}")
+        click.echo(f"{pad}institutions: {src.institutions or reg.NOT_STATED_CELL}")
+        click.echo(f"{pad}verified: {src.verification}")
+        if src.notes:
+            click.echo(f"{pad}notes: {src.notes}")
+    gaps = {name: src.missing() for name, src in reg.registry().items() if src.missing()}
+    if gaps:
+        listed = "; ".join(f"{name} ({', '.join(fields)})" for name, fields in gaps.items())
+        count = f"{len(gaps)} source{'s' if len(gaps) != 1 else ''}"
+        click.echo(f"{count} without every descriptive field (shown as not stated / unverified): {listed}")
 
 
 # ---------------------------------------------------------------------------------------- dictionary

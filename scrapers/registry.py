@@ -6,11 +6,11 @@ import importlib
 import os
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import pycountry
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from models.urls import domain_of, normalise_host
 from scrapers.parsers.base import Parser
@@ -29,6 +29,52 @@ SourceType = Literal[
     "configured_pages",
 ]
 Access = Literal["json_api", "json_feed", "jsonapi", "soap_xml", "xml_feed", "jsonld", "html", "sitemap"]
+# How the entry's parser was checked, strongest first. The note names what it was checked on.
+VerifiedKind = Literal["real response", "specification example", "specification", "own fixtures", "unverified"]
+VERIFIED_KINDS: tuple[str, ...] = get_args(VerifiedKind)
+VERIFIED_MEANING = {
+    "real response": "checked on a real recorded response of the source or its platform (named in the note)",
+    "specification example": "checked on examples published with the official specification (values may be invented)",
+    "specification": "checked only against the specification, on our own files written from it",
+    "own fixtures": "checked only on our own files written in the format the source showed (no recording, no spec)",
+    "unverified": "not checked, or not stated in the registry",
+}
+# Registry fields added after entries existed: an entry without them still loads, and `mcatlas sources` flags it.
+DESCRIPTIVE_FIELDS = ("platform", "institutions", "verified")
+
+
+class Verified(BaseModel):
+    """How the entry's parser was checked: one of `VERIFIED_KINDS` and a note naming the evidence.
+
+    Written in the registry as one string, `"<kind>: <note>"` (e.g. `"real response: ../shared/corpus/dtu"`), or as
+    a mapping with `kind` and `note`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: VerifiedKind
+    note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            kind, _, note = value.partition(":")
+            value = {"kind": kind.strip(), "note": note.strip()}
+        if isinstance(value, dict) and value.get("kind") not in VERIFIED_KINDS:
+            raise ValueError(f"unknown kind {value.get('kind')!r} (expected one of: {', '.join(VERIFIED_KINDS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _named(self) -> Verified:
+        if self.kind != "unverified" and not self.note.strip():
+            raise ValueError(f"{self.kind!r} needs a note naming what the parser was checked on")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.note}" if self.note else self.kind
+
+
+NOT_STATED = Verified(kind="unverified", note="not stated in the registry")
 
 
 class Source(BaseModel):
@@ -50,6 +96,25 @@ class Source(BaseModel):
     robots: str = Field(description="robots.txt status of the paths crawled.")
     schedule: str = Field(description="Default harvest schedule (cron).")
     enabled: bool = True
+    platform: str | None = Field(
+        None,
+        min_length=1,
+        description="The platform or standard the entry publishes through (e.g. `XCRI-CAP 1.2`, `Sisu`, "
+        "`DTU course web service`). Missing: flagged by `mcatlas sources`.",
+    )
+    institutions: str | None = Field(
+        None,
+        min_length=1,
+        description="The institutions reachable through the entry; a register or standard gives its scope "
+        "(e.g. `all Finnish HEIs`). Missing: flagged by `mcatlas sources`.",
+    )
+    verified: Verified | None = Field(
+        None,
+        description="How the parser was checked: `<kind>: <note>`, kind one of "
+        + ", ".join(f"`{k}`" for k in VERIFIED_KINDS)
+        + ". Missing: shown as unverified.",
+    )
+    notes: str | None = Field(None, min_length=1, description="Anything a maintainer must know about the source.")
     allowed_domains: list[str] = Field(
         default_factory=list,
         description="Hosts beyond those of the start URLs that this source may fetch from "
@@ -103,6 +168,15 @@ class Source(BaseModel):
         found = (domain_of(url) for url in [*self.start_urls, *(start_urls or [])])
         return frozenset(d for d in found if d) | frozenset(self.allowed_domains)
 
+    @property
+    def verification(self) -> Verified:
+        """`verified`, or `unverified (not stated in the registry)` for an entry that does not say."""
+        return self.verified or NOT_STATED
+
+    def missing(self) -> list[str]:
+        """The descriptive fields (`DESCRIPTIVE_FIELDS`) this entry leaves out."""
+        return [name for name in DESCRIPTIVE_FIELDS if getattr(self, name) is None]
+
     def load_parser(self) -> Parser:
         module, _, func = self.parser.partition(":")
         return getattr(importlib.import_module(module), func)
@@ -116,6 +190,18 @@ class RegistryError(ValueError):
     pass
 
 
+def invalid_entry(path: Path, entry: object, exc: ValidationError) -> str:
+    """One line naming the file, the entry and every field that failed, e.g.
+    `sources.yaml: source 'dtu': verified: unknown kind 'tested' (expected one of: ...)`."""
+    name = entry.get("name") if isinstance(entry, dict) else None
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "entry"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}")
+    return " ".join(f"{path}: source {name!r}: {'; '.join(problems)}".split())
+
+
 def registry_path() -> Path:
     """The bundled registry, or the file named by `MCATLAS_REGISTRY` (your own list of sources)."""
     return Path(os.environ.get("MCATLAS_REGISTRY") or REGISTRY_PATH)
@@ -126,7 +212,10 @@ def load_registry(path: Path | None = None) -> dict[str, Source]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out: dict[str, Source] = {}
     for entry in data.get("sources", []):
-        src = Source.model_validate(entry)
+        try:
+            src = Source.model_validate(entry)
+        except ValidationError as exc:
+            raise RegistryError(invalid_entry(path, entry, exc)) from None
         if src.name in out:
             raise RegistryError(f"duplicate source name {src.name!r} in {path}")
         out[src.name] = src
@@ -150,12 +239,37 @@ def _cell(value: object) -> str:
     return str(value if value not in (None, "") else "—").replace("|", "\\|").replace("\n", " ")
 
 
+NOT_STATED_CELL = "not stated"
+
+
+def verified_cell(src: Source) -> str:
+    """`kind: note`; an entry that states nothing is flagged **unverified**."""
+    if src.verified is None:
+        return f"**unverified** ({NOT_STATED.note})"
+    return f"**unverified**: {src.verified.note}" if src.verified.kind == "unverified" else str(src.verified)
+
+
+COLUMNS = (
+    "Source",
+    "Type",
+    "Platform",
+    "Provider",
+    "Country",
+    "Institutions",
+    "Alliance",
+    "Access",
+    "Schedule",
+    "Enabled",
+    "Verified",
+    "Terms",
+    "robots.txt",
+    "Notes",
+)
+
+
 def markdown_table(sources: dict[str, Source] | None = None) -> str:
     """The README's source table, generated from the registry so the two never disagree."""
-    rows = [
-        "| Source | Type | Provider | Country | Alliance | Access | Schedule | Enabled | Terms | robots.txt |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
+    rows = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for src in (sources or registry()).values():
         rows.append(
             "| "
@@ -164,14 +278,18 @@ def markdown_table(sources: dict[str, Source] | None = None) -> str:
                 for v in (
                     f"`{src.name}`",
                     src.type,
+                    src.platform or NOT_STATED_CELL,
                     f"[{src.provider}]({src.base_url})",
                     src.country,
+                    src.institutions or NOT_STATED_CELL,
                     src.alliance,
                     src.access,
                     f"`{src.schedule}`",
                     "yes" if src.enabled else "no",
+                    verified_cell(src),
                     src.terms,
                     src.robots,
+                    src.notes,
                 )
             )
             + " |"

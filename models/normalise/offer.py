@@ -35,6 +35,7 @@ from models.normalise.credits import (
 from models.normalise.dates import parse_date
 from models.normalise.explain import explain
 from models.normalise.languages import languages_in, to_iso639_1
+from models.normalise.levels_fr import infer_eqf_french
 from models.normalise.numbers import parse_number
 from models.normalise.outcomes import (
     MAX_BLOCK_CHARS,
@@ -47,12 +48,18 @@ from models.normalise.outcomes import (
 from models.normalise.participation import participation_form
 from models.normalise.prices import Price, currency_error, currency_of_country, is_currency, parse_price, to_eur
 from models.normalise.subjects import isced_broad
+from models.normalise.sweden import ects_from_swedish_credits, infer_eqf_swedish
 from models.normalise.text import one_line
 from models.normalise.workload import MAX_WEEKS, Span, notional_hours, parse_duration, parse_effort
 from models.offer import PARTICIPATION_FORMS
 
 Explanations = list[dict[str, Any]]
 Rule = Callable[[dict[str, Any], Explanations, dict[str, Any]], None]
+
+
+def _extras(item: dict[str, Any]) -> dict[str, Any]:
+    extras = item.get("extras")
+    return extras if isinstance(extras, dict) else {}
 
 
 def _low(item: dict[str, Any], ctx: dict[str, Any]) -> str:
@@ -230,12 +237,26 @@ def _ects_given(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> 
             return
     else:
         item["ects"], item["ects_flag"] = None, None
+    if _ects_from_swedish_credits(item, ex):
+        return
     for field in ("workload_raw", "certificate_type", "title", "duration_raw", "level_raw"):
         value = ects_in_text(item.get(field))
         if value is not None:
             item["ects"], item["ects_flag"] = value, "given"
             ex.append(explain("ects", value, field, item.get(field), "ects.stated_in_text"))
             return
+
+
+def _ects_from_swedish_credits(item: dict[str, Any], ex: Explanations) -> bool:
+    """ECTS from credits stated in a Swedish unit (`extras.credits`, e.g. 7.5 hp = 7.5 ECTS); True when set."""
+    extras = item.get("extras")
+    stated = extras.get("credits") if isinstance(extras, dict) else None
+    credits = ects_from_swedish_credits(stated)
+    if credits is None:
+        return False
+    item["ects"], item["ects_flag"] = credits.value, "given" if credits.value is not None else None
+    ex.append(explain("ects", credits.value, "extras.credits", stated, credits.rule, credits.note))
+    return credits.value is not None
 
 
 def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
@@ -337,6 +358,24 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
             ex.append(explain("eqf_level", value, field, item.get(field), "eqf.stated_in_text"))
             return
     notes = []
+    # French levels (2019 national framework, 1969 nomenclature) first, so the note cites the decree
+    extras = item.get("extras")
+    stated = extras.get("level_framework") if isinstance(extras, dict) else None
+    french = infer_eqf_french(str(item.get("level_raw") or ""), stated if isinstance(stated, str) else None)
+    if french.value is not None:
+        item["eqf_level"], item["eqf_flag"] = french.value, "inferred"
+        ex.append(explain("eqf_level", french.value, "level_raw", item["level_raw"], french.rule, french.note))
+        return
+    if french.rule == "eqf.not_inferred":
+        notes.append(("level_raw", french))
+    # Swedish cycles, where the source states its level codes are (`extras.level_framework`, models/normalise/sweden.py)
+    swedish = infer_eqf_swedish(str(item.get("level_raw") or ""), _extras(item).get("level_framework"))
+    if swedish is not None and swedish.value is not None:
+        item["eqf_level"], item["eqf_flag"] = swedish.value, "inferred"
+        ex.append(explain("eqf_level", swedish.value, "level_raw", item["level_raw"], swedish.rule, swedish.note))
+        return
+    if swedish is not None:
+        notes.append(("level_raw", swedish))
     for field in ("level_raw", "certificate_type"):
         if item.get(field):
             level = infer_eqf_from_level(str(item[field]))
@@ -344,7 +383,7 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
                 item["eqf_level"], item["eqf_flag"] = level.value, "inferred"
                 ex.append(explain("eqf_level", level.value, field, item[field], level.rule, level.note))
                 return
-            if field == "level_raw":
+            if field == "level_raw" and not notes:
                 notes.append((field, level))
     level = infer_eqf_from_text(item.get("description"), _low(item, ctx))
     if level.value is not None:

@@ -13,7 +13,8 @@ from typing import Any
 from scrapers.parsers.base import Page, ParseError
 
 # Most specific shapes first: each `parse_data` returns None unless the document is its own format.
-PARSERS = ("coursera", "edx", "moochub", "futurelearn", "iversity", "udacity")
+PARSERS = ("coursera", "edx", "moochub", "futurelearn", "iversity", "udacity", "ooapi")
+# ooapi: only its Pagination envelope (`pageSize`, `pageNumber`, `hasNextPage`, `items`) or a course / offering object.
 
 
 def fallback(data: Any, url: str, message: str, skip: str) -> Page:
@@ -42,6 +43,20 @@ XML_SIGNATURES: dict[tuple[str, str], str] = {
     **{(ns, "learningOpportunities"): "europass_qdr" for ns in _EDCI_NAMESPACES},
     # XCRI-CAP 1.1 (the profile before 1.2's `http://xcri.org/profiles/1.2/catalog`, which xcri_cap reads by default)
     ("http://xcri.org/profiles/catalog", "catalog"): "xcri_cap_1_1",
+    # LHÉO, France's training-offer exchange standard: 1.3 (its examples) and 2.3 (its definition's namespace)
+    ("http://www.lheo.org/1.3.0", "lheo"): "lheo_1_3",
+    ("http://lheo.gouv.fr/2.3", "lheo"): "lheo_2_3",
+    # CDM-fr, the French profile of the CEN Course Description Metadata (ROF exports of French universities)
+    ("http://cdm-fr.fr/2006/CDM-frSchema", "CDM"): "cdm_fr",
+    # Erasmus Without Paper, stable-v1: the Courses API and the Simple Course Replication API (scrapers/parsers/ewp.py)
+    (
+        "https://github.com/erasmus-without-paper/ewp-specs-api-courses/tree/stable-v1",
+        "courses-response",
+    ): "ewp_courses",
+    (
+        "https://github.com/erasmus-without-paper/ewp-specs-api-course-replication/tree/stable-v1",
+        "course-replication-response",
+    ): "ewp_course_replication",
 }
 
 

@@ -28,7 +28,8 @@ PROV = {"fetched_at": "2026-01-01T00:00:00+00:00", "spider": "t", "spider_versio
 SOURCES = sorted(registry())
 HARD_LIMIT_S = 10  # an example that runs this long is a hang, whatever hypothesis' deadline says
 # Sources without a bundled snapshot borrow one of the same format.
-SEED_FROM = {"xcri_cap": "xcri_cap_ou", "iversity": "futurelearn", "udacity": "futurelearn"}
+SEED_FROM = {"xcri_cap": "xcri_cap_ou", "iversity": "futurelearn", "udacity": "futurelearn", "ooapi": "ooapi_tue"}
+SEED_FROM["cdm_fr"] = "cdm_fr_unistra"  # the generic CDM-fr entry borrows the Unistra export
 FAST = settings(
     max_examples=40,
     deadline=timedelta(seconds=3),
