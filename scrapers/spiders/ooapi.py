@@ -19,7 +19,6 @@ of a course with no offering) are not a paging loop, so they are not refused as 
 from __future__ import annotations
 
 import base64
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -29,21 +28,20 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from scrapers.landing import sha256
-from scrapers.parsers.base import FollowUp
 from scrapers.parsers.ooapi import merge_offerings
 from scrapers.parsers.privacy import Scrubber
 from scrapers.registry import Source
-from scrapers.spiders.base import SourceSpider, failed_request
+from scrapers.spiders.base import failed_request
+from scrapers.spiders.oauth import ClientCredentialsSpider
 
 OFFERINGS = "offerings"
 
 
-class OoapiSpider(SourceSpider):
+class OoapiSpider(ClientCredentialsSpider):
     name = "ooapi"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.token: str | None = None
         # course id -> the course's item (source and provenance set), held until its offerings are read
         self.waiting: dict[str, dict[str, Any]] = {}
         # course id -> its staff names (from the course record, never landed): scrubbed from its offerings' texts
@@ -62,7 +60,7 @@ class OoapiSpider(SourceSpider):
             defaults["alliances"] = [source.alliance]
         return defaults
 
-    # --- credentials ------------------------------------------------------------------------------------------
+    # --- credentials (scrapers/spiders/oauth.py) -------------------------------------------------------------
     def credentials(self) -> tuple[str | None, str | None, list[str]]:
         """(client id, secret, the names of the variables read), from the variables the registry entry names."""
         names = [
@@ -71,56 +69,18 @@ class OoapiSpider(SourceSpider):
         ]
         return os.environ.get(names[0]) or None, os.environ.get(names[1]) or None, names
 
-    async def start(self) -> Any:
-        if self.mode == "snapshot":
-            async for request in super().start():
-                yield request
-            return
-        client_id, secret, names = self.credentials()
-        if not client_id or not secret:
-            self.crawler.stats.set_value("skipped/no_credentials", 1)
-            self.logger.error(
-                "%s: %s and %s are not set; skipping (nothing fetched)", self.source.name, names[0], names[1]
-            )
-            return
-        token_url = self.settings.get("OOAPI_TOKEN_URL") or self.source.options.get("token_url")
-        if not token_url:
-            self.crawler.stats.set_value("skipped/no_token_url", 1)
-            self.logger.error("%s: no token_url in the registry entry's options; skipping (nothing fetched)", self.name)
-            return
+    def token_url(self) -> str | None:
+        url = self.settings.get("OOAPI_TOKEN_URL") or self.source.options.get("token_url")
+        return str(url) if url else None
+
+    def token_request(self, token_url: str, client_id: str, secret: str) -> Request:
+        """The secret as HTTP Basic client authentication (RFC 6749 2.3.1), an optional scope in the body."""
         basic = base64.b64encode(f"{quote(client_id, safe='')}:{quote(secret, safe='')}".encode()).decode()
         body = {"grant_type": "client_credentials"}
         if scope := self.source.options.get("scope"):
             body["scope"] = str(scope)
-        yield Request(
-            str(token_url),
-            method="POST",
-            body=urlencode(body),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Basic {basic}"},
-            callback=self.on_token,
-            errback=self.on_error,
-            dont_filter=True,
-            meta={"kind": "token"},
-        )
-
-    def on_token(self, response: Response) -> Iterator[Request]:
-        try:
-            self.token = json.loads(response.body)["access_token"] if response.status < 400 else None
-        except (ValueError, KeyError, TypeError):
-            self.token = None
-        if not isinstance(self.token, str) or not self.token:
-            self.token = None
-            self.crawler.stats.inc_value("errors/auth_failed")
-            self.logger.error("%s: no access token (HTTP %s from the token endpoint)", self.name, response.status)
-            return
-        for url in self.start_urls_for_run():
-            yield self.request_for(FollowUp(url=url, kind="start"))
-
-    def request_for(self, follow: FollowUp) -> Request:
-        request = super().request_for(follow)
-        if self.token:
-            request.headers["Authorization"] = f"Bearer {self.token}"
-        return request
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Basic {basic}"}
+        return Request(token_url, method="POST", body=urlencode(body), headers=headers)
 
     # --- courses held until their offerings are read ------------------------------------------------------------
     def parse_response(self, response: Response) -> Iterator[Any]:
