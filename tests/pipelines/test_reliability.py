@@ -1,5 +1,6 @@
 """Reliability: concurrent runs, a run killed mid-load, a source that times out."""
 
+import fcntl
 import http.server
 import json
 import os
@@ -35,13 +36,29 @@ def counts(db: Path) -> dict[str, int]:
         con.close()
 
 
+def held_by_first(lock: Path, first: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until the first run holds the run lock: a fixed sleep raced the first run's start-up (imports take longer
+    than any sleep short enough to keep the test quick)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and first.poll() is None:
+        if lock.exists():
+            with lock.open("a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return  # held: by the first run, the only other process using this data folder
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        time.sleep(0.05)
+    raise AssertionError("the first run never took the run lock")
+
+
 def test_two_runs_started_at_once_one_waits_or_fails_cleanly(tmp_path: Path):
     data = tmp_path / "data"
     args = [*MCATLAS, "run", "--source", "dtu", "--source", "futurelearn"]
     first = subprocess.Popen(
         [*args, "--wait", "120"], cwd=REPO, env=env_for(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(0.3)
+    held_by_first(data / ".mcatlas-run.lock", first)
     impatient = subprocess.run([*args, "--wait", "0"], cwd=REPO, env=env_for(data), capture_output=True, text=True)
     patient = subprocess.run([*args, "--wait", "120"], cwd=REPO, env=env_for(data), capture_output=True, text=True)
     first.communicate(timeout=300)
