@@ -179,27 +179,47 @@ def load_release(con: duckdb.DuckDBPyConnection, release: EscoRelease) -> int:
 
 # ------------------------------------------------------------------------------------------ the mapping
 def _prepare_todo(con: duckdb.DuckDBPyConnection) -> None:
-    """Which text of each outcome is mapped: its own if English (or unknown), else the source's English text."""
-    con.execute("""
+    """Which text of each outcome is mapped (its own if English or unknown, else the source's English text), and
+    its offer's topic (English title, else the title, then the first subject): the matcher's context. The hash
+    keys the match cache, so it covers both: the same outcome under another course title is ranked again."""
+    have = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_name = 'offers' and table_schema = 'main'"
+        ).fetchall()
+    }
+    parts = []
+    if "titles" in have:
+        parts.append("nullif(trim(f.titles ->> '$.en'), '')")
+    if {"title", "title_lang"} <= have:
+        parts.append("case when coalesce(lower(f.title_lang), 'en') = 'en' then nullif(trim(f.title), '') end")
+    if "subjects" in have:
+        parts.append("f.subjects[1]")
+    topic = f"coalesce({', '.join(parts)})" if parts else "null::varchar"
+    offers = "left join offers f using (source, source_id)" if parts else ""
+    con.execute(f"""
         create or replace temp table _todo as
-        select
-            outcome_id,
-            lang,
-            case when coalesce(lower(lang), 'en') = 'en' then text
-                 when nullif(trim(text_en), '') is not null then text_en end as map_text,
-            case when coalesce(lower(lang), 'en') = 'en' then 'text'
-                 when nullif(trim(text_en), '') is not null then 'text_en' end as mapped_from,
-            sha1(case when coalesce(lower(lang), 'en') = 'en' then text
-                      when nullif(trim(text_en), '') is not null then text_en end) as text_hash
-        from learning_outcomes
+        with texts as (
+            select
+                o.outcome_id,
+                o.lang,
+                case when coalesce(lower(o.lang), 'en') = 'en' then o.text
+                     when nullif(trim(o.text_en), '') is not null then o.text_en end as map_text,
+                case when coalesce(lower(o.lang), 'en') = 'en' then 'text'
+                     when nullif(trim(o.text_en), '') is not null then 'text_en' end as mapped_from,
+                {topic} as topic
+            from learning_outcomes o
+            {offers}
+        )
+        select *, sha1(map_text || chr(31) || coalesce(topic, '')) as text_hash from texts
     """)
 
 
-def _missing_texts(con: duckdb.DuckDBPyConnection, key: dict[str, str]) -> list[tuple[str, str]]:
-    """(text hash, text) of every text to map that the cache lacks for this model, release and method."""
+def _missing_texts(con: duckdb.DuckDBPyConnection, key: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """(hash, text, topic) of every text to map that the cache lacks for this model, release and method."""
     return con.execute(
         """
-        select text_hash, any_value(map_text) from _todo t
+        select text_hash, any_value(map_text), any_value(topic) from _todo t
         where map_text is not null and not exists (
             select 1 from skill_match_cache c where c.text_hash = t.text_hash and c.model = $model
               and c.esco_version = $v and c.esco_fingerprint = $fp and c.method = $method)
@@ -211,7 +231,7 @@ def _missing_texts(con: duckdb.DuckDBPyConnection, key: dict[str, str]) -> list[
 
 def _embed_missing(
     con: duckdb.DuckDBPyConnection,
-    missing: list[tuple[str, str]],
+    missing: list[tuple[str, str, str | None]],
     release: EscoRelease,
     model_id: str,
     matcher: Callable[[], Matcher],

@@ -8,6 +8,8 @@ mean of 1 / rank of the first gold skill (0 when none is ranked).
 from __future__ import annotations
 
 import csv
+import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,3 +103,92 @@ def evaluate_dir(
             }
         )
     return results
+
+
+# ------------------------------------------------------------------------------ graded learning outcomes
+@dataclass
+class GradedOutcome:
+    """One outcome of `skillbench-outcomes`: text, its course, and the grades (0/1/2) of every judged skill."""
+
+    id: str
+    course: str
+    text: str
+    grades: dict[str, int]
+    no_fit: bool
+
+
+def course_title(course: str) -> str:
+    """ "DTU 02405 Probability theory" -> "Probability theory": the provider word and a course code dropped."""
+    words = course.split()
+    if len(words) > 1 and words[0].isalpha() and (words[0].isupper() or words[0] in ("FutureLearn", "Coursera", "edX")):
+        words = words[1:]
+    if len(words) > 1 and any(c.isdigit() for c in words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
+def read_outcomes(path: Path, extra: Path | None = None) -> list[GradedOutcome]:
+    """The graded outcomes of `path` (JSON lines: id, course, text, judgments, added, no_fit), plus the grades of
+    `extra` (JSON lines: id, uri, grade) for skills the original judges did not see; an original grade wins."""
+    items: list[GradedOutcome] = []
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            grades = {j["uri"]: int(j["grade"]) for j in [*row.get("judgments", []), *row.get("added", [])]}
+            items.append(GradedOutcome(row["id"], row.get("course", ""), row["text"], grades, bool(row.get("no_fit"))))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise BenchmarkError(f"{path.name}: not a graded-outcomes file ({type(exc).__name__}: {exc})") from None
+    if extra is not None and extra.exists():
+        by_id = {i.id: i for i in items}
+        for line in extra.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                item = by_id.get(row["id"])
+                if item is not None:
+                    item.grades.setdefault(row["uri"], int(row["grade"]))
+    return items
+
+
+def ndcg_at(ranking: Sequence[str], grades: dict[str, int], k: int = 5) -> float | None:
+    """nDCG@k with gains 2^grade - 1; unjudged skills gain 0; None when the outcome has no positive grade."""
+    dcg = sum((2 ** grades.get(u, 0) - 1) / math.log2(i + 2) for i, u in enumerate(ranking[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else None
+
+
+def outcome_metrics(
+    ranked: Sequence[Sequence[tuple[str, float]]], items: Sequence[GradedOutcome], threshold: float | None
+) -> dict[str, float | int | None]:
+    """nDCG@5, recall@10 of grade-2 skills, share of unjudged skills in the top 5, and, for matches scoring at
+    least `threshold`, how many were accepted and the share graded >= 1 (unjudged ones count as wrong)."""
+    ndcgs, recalls, unjudged = [], [], []
+    accepted = right = accepted_unjudged = outcomes_with = 0
+    for ranking, item in zip(ranked, items, strict=True):
+        uris = [u for u, _ in ranking]
+        value = ndcg_at(uris, item.grades)
+        if value is not None:
+            ndcgs.append(value)
+        best = {u for u, g in item.grades.items() if g == 2}
+        if best:
+            recalls.append(len(best & set(uris[:10])) / len(best))
+        unjudged.append(sum(u not in item.grades for u in uris[:5]) / 5)
+        if threshold is not None:
+            took = [u for u, s in ranking if s >= threshold]
+            outcomes_with += bool(took)
+            accepted += len(took)
+            right += sum(item.grades.get(u, 0) >= 1 for u in took)
+            accepted_unjudged += sum(u not in item.grades for u in took)
+    return {
+        "outcomes": len(items),
+        "ndcg@5": round(sum(ndcgs) / max(1, len(ndcgs)), 4),
+        "recall@10_grade2": round(sum(recalls) / max(1, len(recalls)), 4),
+        "unjudged@5": round(sum(unjudged) / max(1, len(unjudged)), 4),
+        "threshold": threshold,
+        "accepted": accepted if threshold is not None else None,
+        "accepted_precision": round(right / accepted, 4) if accepted else None,
+        "accepted_unjudged": accepted_unjudged if threshold is not None else None,
+        "outcomes_with_accepted": outcomes_with if threshold is not None else None,
+    }

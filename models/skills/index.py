@@ -177,6 +177,73 @@ def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
     )
 
 
+# ------------------------------------------------------------------------------ skill descriptions
+DESC_FORMAT = 1
+DESC_CHARS = 500  # label + description, cut: the encoder reads 128 word pieces anyway
+
+
+def description_texts(release: EscoRelease) -> list[str]:
+    """One text per skill: its preferred label and description, the sense the label alone does not tell."""
+    return [f"{s.label}. {s.description or ''}".strip()[:DESC_CHARS] for s in release.skills]
+
+
+def desc_cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
+    return cache_path(release, encoder, root).with_name(cache_path(release, encoder, root).stem + "__desc.npy")
+
+
+def _load_desc(path: Path, release: EscoRelease, encoder: Encoder) -> np.ndarray | None:
+    meta_path = path.with_suffix(".json")
+    try:
+        meta = json.loads(meta_path.read_text())
+        want = {"format": DESC_FORMAT, "model_id": encoder.model_id, "esco_fingerprint": release.fingerprint}
+        if {k: meta.get(k) for k in want} != want:
+            log.warning("ignoring stale description index %s (built for %s); rebuilding", path.name, meta)
+            return None
+        emb = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable description index %s (%s); rebuilding", path.name, exc)
+        return None
+    if emb.shape[0] != len(release.skills):
+        log.warning(
+            "ignoring description index %s: %d rows for %d skills", path.name, emb.shape[0], len(release.skills)
+        )
+        return None
+    return emb
+
+
+def get_descriptions(
+    release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: Progress | None = log.info
+) -> np.ndarray:
+    """(skills, dim) unit vectors of label + description, float16, memory-mapped; built once per model and release
+    beside the label index (same cache folders, same rule: a file built from other inputs is rebuilt)."""
+    path = desc_cache_path(release, encoder, root)
+    shared = shared_cache_dir() if root is None else None
+    candidates = [path] + ([desc_cache_path(release, encoder, shared)] if shared else [])
+    for candidate in candidates:
+        if candidate.exists():
+            found = _load_desc(candidate, release, encoder)
+            if found is not None:
+                return found
+    texts = description_texts(release)
+    if progress:
+        progress(f"embedding {len(texts)} ESCO skill descriptions with {encoder.model_id}; once per model and release")
+    t0 = time.monotonic()
+    emb = encoder.encode(texts).astype(np.float16)
+    if progress:
+        progress(f"embedded {len(texts)} skill descriptions {eta(len(texts), len(texts), time.monotonic() - t0)}")
+    meta = {"format": DESC_FORMAT, "model_id": encoder.model_id, "esco_fingerprint": release.fingerprint}
+    for target in candidates:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + f".{os.getpid()}.tmp.npy")
+            np.save(tmp, emb)
+            target.with_suffix(".json").write_text(json.dumps(meta))
+            os.replace(tmp, target)
+        except OSError as exc:
+            log.warning("could not write the description index %s: %s", target, exc)
+    return emb
+
+
 def shared_cache_dir() -> Path | None:
     """A per-user cache that every data directory may read: the index depends only on model and release, and
     building it takes minutes, so a fresh data directory (a test, a new warehouse) need not build it again.

@@ -6,13 +6,15 @@ from functools import lru_cache
 
 from models.skills.embed import Encoder
 from models.skills.esco import EscoRelease, load_active
-from models.skills.index import Progress, get_index, log
+from models.skills.index import Progress, get_descriptions, get_index, log
 from models.skills.matcher import Matcher
+from models.skills.rerank import load as load_reranker
 
 
-@lru_cache(maxsize=2)
-def encoder() -> Encoder:
-    return Encoder()
+@lru_cache(maxsize=4)
+def encoder(device: str = "cpu") -> Encoder:
+    """The encoder on `device` ("cpu", "cuda", "auto"); cheap: the model (and torch) load on first use."""
+    return Encoder(device=device)
 
 
 def release() -> EscoRelease:
@@ -22,7 +24,10 @@ def release() -> EscoRelease:
 def matcher(
     rel: EscoRelease | None = None, enc: Encoder | None = None, progress: Progress | None = log.info
 ) -> Matcher:
-    """Matcher for the active release; builds the skill index on first use (cached afterwards)."""
+    """Matcher for the active release, both stages; builds the skill and description indexes on first use (cached
+    afterwards)."""
     rel = rel or release()
     enc = enc or encoder()
-    return Matcher(get_index(rel, enc, progress=progress), enc)
+    index = get_index(rel, enc, progress=progress)
+    descriptions = get_descriptions(rel, enc, progress=progress)
+    return Matcher(index, enc, descriptions=descriptions, skills=rel.skills, reranker=load_reranker())
