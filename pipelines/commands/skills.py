@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ from pipelines.commands import fail
 
 if TYPE_CHECKING:
     import duckdb
+
+    from models.skills.matcher import Context
 
 
 def _logging() -> None:
@@ -123,60 +126,160 @@ def _read_lines(stream: object) -> list[bytes]:
     return [line.rstrip(b"\r") for line in lines]
 
 
+@dataclass
+class _Line:
+    """One input line: the outcome text and its context, or why it cannot be ranked."""
+
+    shown: str
+    text: str | None = None
+    context: Context | None = None
+    error: str | None = None
+    note: str | None = None
+
+
+CONTEXT_FIELDS = ("title", "description", "subject")
+
+
+def _parse_line(raw: bytes) -> _Line:
+    """A plain sentence, or a JSON object {"text", "title", "description", "subject"} (a line starting with `{`)."""
+    from models.skills.index import WORD_RE
+    from models.skills.matcher import Context, OutcomeError, check_text, chunks
+
+    shown = raw.decode("utf-8", "replace")
+    value: object = raw
+    context = None
+    if raw.lstrip()[:1] == b"{":
+        try:
+            obj = json.loads(raw)
+        except ValueError as exc:
+            return _Line(shown, error=f"a line starting with {{ is read as JSON: {exc}")
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            return _Line(shown, error='a JSON line needs a "text" string')
+        bad = [k for k in CONTEXT_FIELDS if obj.get(k) is not None and not isinstance(obj[k], str)]
+        if bad:
+            return _Line(obj["text"], error=f'"{bad[0]}" must be a string')
+        value = shown = obj["text"]
+        parts = {k: obj[k] if isinstance(obj.get(k), str) and obj[k].strip() else None for k in CONTEXT_FIELDS}
+        context = Context(**parts) if any(parts.values()) else None
+    try:
+        text = check_text(value)
+    except OutcomeError as exc:
+        return _Line(shown, error=str(exc))
+    line = _Line(text, text, context)
+    if len(WORD_RE.findall(text)) == 1:
+        line.note = "one word: ranked by skill names"
+    elif len(text) > 1000:
+        line.note = f"{len(text)} characters: ranked as {len(chunks(text))} phrases, best score per skill"
+    return line
+
+
+def _rank_lines(lines: list[_Line], top_k: int, use_cache: bool, device: str) -> list[list[dict[str, object]]]:
+    """Ranked skills of every rankable line, in order: from the cache where it has them, the rest through the
+    matcher (torch, the model and the skill index load only then), each distinct (text, context) once."""
+    from models.skills import rank_cache, service
+    from models.skills.esco import EscoRelease
+    from models.skills.matcher import METHOD
+
+    todo = [ln for ln in lines if ln.text is not None]
+    enc = service.encoder(device)
+    release: EscoRelease | None = None
+    cache = None
+    found: dict[bytes, list[dict[str, object]]] = {}
+    ids = ("", "", "", "")  # without the cache a key only groups equal (text, context) pairs
+    if use_cache:
+        cache = rank_cache.RankCache(warn=lambda message: click.echo(f"mcatlas: warning: {message}", err=True))
+        rid, release = cache.release_id()
+        method = rank_cache.method_id(METHOD)
+        ids = (method, enc.model_id, rid.version, rid.fingerprint)
+    keys = [rank_cache.entry_key(*ids, ln.text or "", ln.context.key() if ln.context else "") for ln in todo]
+    if cache is not None:
+        found.update(cache.get_many(keys))
+    missing: dict[bytes, _Line] = {}
+    for key, ln in zip(keys, todo, strict=True):
+        if key not in found:
+            missing.setdefault(key, ln)
+    if missing:
+        m = service.matcher(release, enc)
+        group = list(missing.values())
+        contexts = [ln.context for ln in group]
+        k = max(top_k, rank_cache.CACHE_TOP_K) if cache is not None else top_k
+        ranked = m.rank(
+            [ln.text or "" for ln in group], k, contexts=contexts if any(c is not None for c in contexts) else None
+        )
+        fresh = {
+            key: [{"uri": x.uri, "label": x.label, "score": x.score} for x in matches]
+            for key, matches in zip(missing, ranked, strict=True)
+        }
+        found.update(fresh)
+        if cache is not None and m.method == METHOD:
+            cache.put_many(fresh)
+    if cache is not None:
+        cache.close()
+    return [found[key][:top_k] for key in keys]
+
+
 @skills.command()
 @click.option("--top-k", "top_k", default=10, show_default=True, type=click.IntRange(1, 1000))
-def rank(top_k: int) -> None:
-    """Read sentences (one per line) on stdin; write one JSON object per line with the top-k skills, best first.
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+    help="Where the encoder runs: auto is cuda when torch sees a GPU, else cpu. Results are cached alike.",
+)
+@click.option(
+    "--no-cache", "no_cache", is_flag=True, help="Rank every line afresh; neither read nor write the rank cache."
+)
+def rank(top_k: int, device: str, no_cache: bool) -> None:
+    """Read outcomes on stdin, one per line; write one JSON object per line with the top-k skills, best first.
 
-    A line that cannot be ranked (empty, not text) still gets its line, with "skills": [] and "error", and a
-    message on stderr; the exit status is 2 when no line at all could be ranked.
+    \b
+    Two input forms, mixed freely:
+      a plain sentence:  Write SQL queries to analyse sales data
+      a JSON object:     {"text": "Write SQL queries", "title": "Data analysis for managers",
+                          "description": "...", "subject": "..."}
+
+    A line whose first non-blank character is { is read as JSON: "text" is required, the offer's "title",
+    "description" and "subject" are optional context for the ranking. The output's "text" is the outcome text.
+
+    A line that cannot be ranked (empty, not text, bad JSON) still gets its line, with "skills": [] and "error",
+    and a message on stderr; the exit status is 2 when no line at all could be ranked.
+
+    Results are cached by text and context in $MCATLAS_DATA_DIR/cache/skills/rank.sqlite (top 50 per line, for
+    this method, model and ESCO release): lines ranked before come back without loading the model (--no-cache
+    skips it; a --top-k above 50 ranks afresh).
     """
-    from models.skills import service
+    from models.skills.embed import DeviceError
     from models.skills.esco import EscoError
-    from models.skills.index import WORD_RE
-    from models.skills.matcher import OutcomeError, check_text, chunks
+    from models.skills.rank_cache import CACHE_TOP_K
 
     _logging()
-    lines = _read_lines(sys.stdin)  # click.get_text_stream is deprecated (gone in Click 9)
-    if not lines:
+    raw_lines = _read_lines(sys.stdin)  # click.get_text_stream is deprecated (gone in Click 9)
+    if not raw_lines:
         fail("no input: give sentences on standard input, one per line")
-    texts: list[str | None] = []
-    errors: dict[int, str] = {}
-    notes: dict[int, str] = {}
-    for n, raw in enumerate(lines, start=1):
+    lines = [_parse_line(raw) for raw in raw_lines]
+    for n, ln in enumerate(lines, start=1):
+        if ln.error or ln.note:
+            click.echo(f"mcatlas: line {n}: {ln.error or ln.note}", err=True)
+    ranked: list[list[dict[str, object]]] = []
+    if any(ln.text is not None for ln in lines):
         try:
-            text = check_text(raw)
-        except OutcomeError as exc:
-            errors[n] = str(exc)
-            texts.append(None)
-            click.echo(f"mcatlas: line {n}: {exc}", err=True)
-            continue
-        words = WORD_RE.findall(text)
-        if len(words) == 1:
-            notes[n] = "one word: ranked by skill names"
-        elif len(text) > 1000:
-            notes[n] = f"{len(text)} characters: ranked as {len(chunks(text))} phrases, best score per skill"
-        if n in notes:
-            click.echo(f"mcatlas: line {n}: {notes[n]}", err=True)
-        texts.append(text)
-    valid = [t for t in texts if t is not None]
-    ranked: list = []
-    if valid:
-        try:
-            ranked = service.matcher().rank(valid, top_k)
-        except (EscoError, FileNotFoundError) as exc:
+            ranked = _rank_lines(lines, top_k, not no_cache and top_k <= CACHE_TOP_K, device)
+        except (EscoError, FileNotFoundError, DeviceError) as exc:
             fail(str(exc))
     it = iter(ranked)
-    for n, (raw, checked) in enumerate(zip(lines, texts, strict=True), start=1):
-        if checked is None:
-            shown = raw.decode("utf-8", "replace")
-            obj: dict[str, object] = {"text": shown, "skills": [], "error": errors[n]}
+    out = []
+    for ln in lines:
+        if ln.text is None:
+            obj: dict[str, object] = {"text": ln.shown, "skills": [], "error": ln.error}
         else:
-            obj = {"text": checked, "skills": [{"uri": m.uri, "label": m.label, "score": m.score} for m in next(it)]}
-            if n in notes:
-                obj["note"] = notes[n]
-        click.echo(json.dumps(obj, ensure_ascii=False))
-    if not valid:
+            obj = {"text": ln.text, "skills": next(it)}
+            if ln.note:
+                obj["note"] = ln.note
+        out.append(json.dumps(obj, ensure_ascii=False))
+    if out:
+        click.echo("\n".join(out))
+    if not ranked:
         sys.exit(2)
 
 
