@@ -16,7 +16,7 @@ that are not a language (`fr-FR-MTP`, `fr-FR-TRL`: search forms) go to `extras.n
 
 Personal data: `person` elements (names, addresses, phones, e-mails) and `contacts` are never read; `email`
 elements inside texts become "[e-mail]"; the persons' names, phone numbers and "M./Mme Name" are scrubbed from every
-text kept (fr_text.Scrubber), and information blocks that are contact lines (an e-mail or a phone number in them)
+text kept (fr_text.scrubber), and information blocks that are contact lines (an e-mail or a phone number in them)
 are dropped, counted as `cdm_fr/contact_blocks_dropped`.
 """
 
@@ -34,7 +34,7 @@ from models.urls import scheme_error
 from scrapers.parsers.base import Page, ParseError, Reject, guard_record, too_deep_is_parse_error
 from scrapers.parsers.common import member, programme
 from scrapers.parsers.dispatch import xml_signature
-from scrapers.parsers.fr_text import EMAIL, PHONE, Scrubber, clean_lines, repair, without_marker
+from scrapers.parsers.fr_text import clean_lines, repair, scrubber, without_marker
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "cdm_fr"
@@ -109,7 +109,7 @@ class _Doc:
             parts = [" ".join("".join(str(t) for t in n.itertext()).split()) for n in name if isinstance(n.tag, str)]
             found = [p for p in parts if p]
             names += found + ([" ".join(found)] if len(found) > 1 else [])
-        self.scrub = Scrubber(repair(n)[0] for n in names)
+        self.scrub = scrubber(repair(n)[0] for n in names)
         self.repaired: set[str] = set()
         self.dropped = 0
 
@@ -192,9 +192,7 @@ class _Doc:
 
     def _is_contact(self, el: etree._Element) -> bool:
         raw = "".join(str(t) for t in el.itertext())
-        return any(isinstance(e.tag, str) and local(e.tag) == "email" for e in el.iter()) or bool(
-            EMAIL.search(raw) or PHONE.search(raw)
-        )
+        return any(isinstance(e.tag, str) and local(e.tag) == "email" for e in el.iter()) or self.scrub.has_contact(raw)
 
     def typed(self, node: etree._Element | None, field: str) -> dict[str, str]:
         """`subBlock userDefined="name"` facts under `node` (nested), by name."""

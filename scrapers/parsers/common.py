@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from models.normalise.outcomes import extract_outcomes
 from scrapers.parsers.base import Page, Reject, guard_record
@@ -97,6 +97,15 @@ def with_query(url: str, **params: Any) -> str:
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     query.update({k: str(v) for k, v in params.items()})
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe=",:()"), parts.fragment))
+
+
+def query_int(url: str, name: str) -> int | None:
+    """The URL's first `name` query parameter as a whole number; None where it is missing or no number."""
+    values = parse_qs(urlsplit(url).query).get(name)
+    try:
+        return int(values[0]) if values else None
+    except ValueError:
+        return None
 
 
 def next_link(current: str, link: Any) -> str | None:
@@ -209,6 +218,31 @@ def parse_records(
         item.setdefault("source_id", sid)
         page.items.append(item)
     return page
+
+
+def keep_unique(
+    page: Page,
+    source: str,
+    item: dict[str, Any] | None,
+    seen: set[str],
+    duplicate: str,
+    missing_language: str,
+    key: str | None = None,
+) -> None:
+    """Adds a mapped document record's item to the page (None: rejected while mapping, see `guard_record`), unless
+    its key (its `source_id` unless given) was kept from the document already: that is a `source_id: <duplicate>`
+    reject. An item without languages is counted under `missing_language`."""
+    if item is None:
+        return
+    sid = item["source_id"]
+    key = sid if key is None else key
+    if key in seen:
+        page.rejects.append(Reject(source, sid, f"source_id: {duplicate}"))
+        return
+    seen.add(key)
+    if not item["languages"]:
+        page.stats[missing_language] = page.stats.get(missing_language, 0) + 1
+    page.items.append(item)
 
 
 def note_empty(page: Page, expected: bool) -> Page:

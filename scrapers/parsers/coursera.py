@@ -192,22 +192,18 @@ def is_naptime(data: Any, url: str) -> bool:
 
 @too_deep_is_parse_error("coursera api")
 def parse(body: bytes, url: str) -> Page:
-    from scrapers.parsers.dispatch import fallback
+    from scrapers.parsers.dispatch import own_or_other
 
     data = load_json(body, "coursera api")
     if isinstance(data, dict) and "errorCode" in data:
         raise ParseError(f"coursera api: error response ({text(data.get('errorCode'))}: {text(data.get('message'))})")
-    page = parse_data(data, url)
-    return (
-        page
-        if page is not None
-        else fallback(
-            data,
-            url,
-            "coursera api: not a Coursera catalog response (expected Naptime `elements` with `paging`/`linked`), "
-            "nor another platform's",
-            skip=SOURCE,
-        )
+    return own_or_other(
+        parse_data,
+        data,
+        url,
+        "coursera api: not a Coursera catalog response (expected Naptime `elements` with `paging`/`linked`), "
+        "nor another platform's",
+        skip=SOURCE,
     )
 
 

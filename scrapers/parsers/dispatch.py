@@ -8,6 +8,7 @@ Only a document no parser recognises is a `ParseError`.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from scrapers.parsers.base import Page, ParseError
@@ -28,6 +29,12 @@ def fallback(data: Any, url: str, message: str, skip: str) -> Page:
             page.stats[f"dispatch/{name}"] = 1
             return page
     raise ParseError(message)
+
+
+def own_or_other(parse_data: Callable[[Any, str], Page | None], data: Any, url: str, message: str, skip: str) -> Page:
+    """The parser's own `parse_data` page where `data` is its format, else the first other parser's (`fallback`)."""
+    page = parse_data(data, url)
+    return page if page is not None else fallback(data, url, message, skip)
 
 
 # XML formats claimed on a positive signature only: the root element's name in its namespace. A root matching none

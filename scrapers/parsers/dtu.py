@@ -5,7 +5,7 @@ Three response kinds, told apart by the method in the URL and the document itsel
 `GetCourse` (one course document). Both languages are kept (titles, descriptions, prerequisites, outcomes).
 Staff names and e-mails in the course XML are never read into an item; because teachers are sometimes named
 in free text (remarks, sign-up notes), every text field is also scrubbed of the course's staff names and of
-any e-mail address before it leaves the parser.
+any e-mail address (`scrapers.parsers.privacy.Scrubber`) before it leaves the parser.
 """
 
 from __future__ import annotations
@@ -17,43 +17,25 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from lxml import etree
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, Reject, guard_record, too_deep_is_parse_error
+from scrapers.parsers.base import FollowUp, Page, ParseError, guard_record, too_deep_is_parse_error
+from scrapers.parsers.common import keep_unique
+from scrapers.parsers.privacy import Scrubber
 from scrapers.parsers.xml import load_xml, local
 
 SOURCE = "dtu"
 PROVIDER = "Technical University of Denmark (DTU)"
 SERVICE = "https://kurser.dtu.dk/coursewebservicev2/course.asmx"
 _CODE = re.compile(r"^[0-9A-Z]{5}$")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-REDACTED = "[staff]"
 
 
-class _Scrubber:
+def _scrubber(course: etree._Element) -> Scrubber:
     """Removes the course's staff names and every e-mail address from free text."""
-
-    def __init__(self, course: etree._Element) -> None:
-        names: set[str] = set()
-        for desc in course.iter("Description"):
-            given, family = (desc.findtext("GivenName") or "").strip(), (desc.findtext("FamilyName") or "").strip()
-            names.update(n for n in (f"{given} {family}".strip(), given, family) if len(n) > 2)
-        for ext in course.iter("External_Course_Responsible"):
-            name = (ext.get("Name") or "").strip()
-            names.update(n for n in [name, *name.split()] if len(n) > 2)
-        # longest first so a full name is replaced before its parts
-        self.pattern = (
-            re.compile("|".join(rf"\b{re.escape(n)}\b" for n in sorted(names, key=len, reverse=True)))
-            if names
-            else None
-        )
-
-    def __call__(self, text: str | None) -> str | None:
-        if not text:
-            return text
-        text = _EMAIL.sub("[e-mail]", text)
-        return self.pattern.sub(REDACTED, text) if self.pattern else text
-
-    def texts(self, texts: dict[str, str]) -> dict[str, str]:
-        return {k: v for k, v in ((k, self(v)) for k, v in texts.items()) if v}
+    names: list[str] = []
+    for desc in course.iter("Description"):
+        given, family = (desc.findtext("GivenName") or "").strip(), (desc.findtext("FamilyName") or "").strip()
+        names += [f"{given} {family}".strip(), given, family]
+    external = [(ext.get("Name") or "").strip() for ext in course.iter("External_Course_Responsible")]
+    return Scrubber(exact=names, words=external, phones=None, labels=False)
 
 
 def _humanise(key: str | None) -> str | None:
@@ -130,7 +112,7 @@ def _joined(*parts: dict[str, str], labels: tuple[str | None, ...]) -> dict[str,
     return out
 
 
-def _outcomes(course: etree._Element, scrub: _Scrubber, primary: str) -> list[dict[str, Any]]:
+def _outcomes(course: etree._Element, scrub: Scrubber, primary: str) -> list[dict[str, Any]]:
     """Learning objectives, in the teaching language with the English text beside it where both are published."""
     outcomes = []
     for kw in course.findall("DTU_ObjectiveKeyword"):
@@ -146,7 +128,7 @@ def _outcomes(course: etree._Element, scrub: _Scrubber, primary: str) -> list[di
     return outcomes
 
 
-def _assessment(course: etree._Element, scrub: _Scrubber) -> tuple[dict[str, Any], dict[str, Any]]:
+def _assessment(course: etree._Element, scrub: Scrubber) -> tuple[dict[str, Any], dict[str, Any]]:
     """(item fields, extras) of the examination: the assessment in words, the examiner, the exam's keys."""
     exam = course.find("Examination")
     key = evaluation = marking = None
@@ -177,7 +159,7 @@ def _assessment(course: etree._Element, scrub: _Scrubber) -> tuple[dict[str, Any
     return fields, extras
 
 
-def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None, dict[str, Any]]:
+def _prerequisites(course: etree._Element, scrub: Scrubber) -> tuple[str | None, dict[str, Any]]:
     """(prerequisites as text, extras): mandatory and qualified prerequisites per language, and course codes."""
     qualified = scrub.texts(_by_lang(course.findall("Qualified_Prerequisites/Qualified_Prerequisites_Txt")))
     mandatory = scrub.texts(_by_lang(course.findall("Mandatory_Prerequisites/Mandatory_Prerequisites_Txt")))
@@ -194,7 +176,7 @@ def _prerequisites(course: etree._Element, scrub: _Scrubber) -> tuple[str | None
     }
 
 
-def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _schedule(course: etree._Element, scrub: Scrubber) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(runs, extras) of the class schedule: the keys as given and each key's length from DTU's vocabulary."""
     keys = [sk for s in course.findall("Class_Schedule/Schedule") if (sk := s.get("ScheduleKey"))]
     notes = scrub.texts(_by_lang(course.findall("Class_Schedule/Schedule_Txt")))
@@ -207,7 +189,7 @@ def _schedule(course: etree._Element, scrub: _Scrubber) -> tuple[list[dict[str, 
     }
 
 
-def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
+def _course_facts(course: etree._Element, scrub: Scrubber) -> dict[str, Any]:
     """Extras about the course as DTU publishes it: volume, types, open university, limits, hours, remarks."""
     types = [
         t.get("OfferedAsACourseOfTypeKey")
@@ -249,7 +231,7 @@ def _course_facts(course: etree._Element, scrub: _Scrubber) -> dict[str, Any]:
 def course_item(course: etree._Element) -> dict[str, Any]:
     """One GetCourse document as an item of values as DTU gives them (level, location and schedule keys raw: the
     normaliser infers EQF, participation and duration from them and explains how)."""
-    scrub = _Scrubber(course)
+    scrub = _scrubber(course)
     code = (course.get("CourseCode") or "").strip()
     titles = scrub.texts(_by_lang(course.findall("Title"), "Title"))
     title, title_lang = _pick(titles)
@@ -332,16 +314,8 @@ def parse(body: bytes, url: str) -> Page:
         seen: set[str] = set()
         for course in courses:
             item = guard_record(page, SOURCE, course.get("CourseCode"), partial(course_item, course))
-            if item is None:
-                continue
-            sid = item["source_id"]
-            if sid in seen:
-                page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate course code in one response"))
-                continue
-            seen.add(sid)
-            if not item["languages"]:
-                page.stats["dtu/missing_teaching_language"] = page.stats.get("dtu/missing_teaching_language", 0) + 1
-            page.items.append(item)
+            duplicate = "duplicate course code in one response"
+            keep_unique(page, SOURCE, item, seen, duplicate, "dtu/missing_teaching_language")
         return page
     method, year = _method(url), _year(url)
     values = _values(root)

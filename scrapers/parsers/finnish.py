@@ -7,16 +7,19 @@ wants English. Both also carry people: Konfo names the record's editor (`muokkaa
 (`yhteyshenkilot`: name, title, e-mail, phone), Sisu the teachers (`teachers`, `teacherInCharge`,
 `responsibilityInfos`).
 `public_record` drops those fields and scrubs the named people, e-mail addresses and phone numbers out of every
-string before anything else reads the record, so neither an offer nor a reject's raw copy can carry them.
+string (`scrapers.parsers.privacy.Scrubber`) before anything else reads the record, so neither an offer nor a
+reject's raw copy can carry them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from scrapers.parsers.base import Page, ParseError, load_json
 from scrapers.parsers.common import text
+from scrapers.parsers.privacy import FINNISH_PHONE, Scrubber
 
 # ISO 639-1 codes the registers write their texts in (and Sisu's `urn:code:language:xx`).
 _LANG_KEY = re.compile(r"^[a-z]{2}$")
@@ -48,15 +51,6 @@ PERSONAL_KEYS = frozenset(
 # words of the name (a teacher is often called by the family name alone in course texts).
 _NAME_KEYS = {"teachers": True, "teacherincharge": True, "yhteyshenkilot": True, "yhteyshenkilo": True}
 _NAME_FIELDS = ("nimi", "name", "text")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# International (+358 40 123 4567, 00358-9-1234567) and Finnish national (040 123 4567, 09-1234 5678, 0401234567)
-# numbers: a national number starts with 0 and has 7 to 13 digits, so years, credits, postcodes, '2024-2025' and
-# OIDs (1.2.246.562.13.000...) never match.
-_PHONE = re.compile(
-    r"(?<![\w+.,/:=-])(?:\+|00)\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}(?!\w|[.,]\d)"
-    r"|(?<![\w.,/:=+-])0\d{1,3}(?:[\s-]?\d){5,9}(?!\w|[.,]\d)"
-)
-REDACTED = "[staff]"
 
 
 def texts(value: Any) -> dict[str, str]:
@@ -183,59 +177,29 @@ def people(record: Any) -> dict[str, bool]:
     return found
 
 
-class Scrubber:
-    """Removes named people, e-mail addresses and phone numbers from free text."""
-
-    def __init__(self, names: dict[str, bool]) -> None:
-        words: set[str] = set()
-        for name, parts in names.items():
-            if len(name) > 2:
-                words.add(name)
-            if parts:
-                words.update(w for w in re.split(r"[\s,]+", name) if len(w) > 2)
-        # longest first, so a full name is replaced before its parts
-        self.pattern = (
-            re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(words, key=len, reverse=True)))
-            if words
-            else None
-        )
-
-    def __call__(self, value: str) -> str:
-        value = _PHONE.sub("[phone]", _EMAIL.sub("[e-mail]", value))
-        return self.pattern.sub(REDACTED, value) if self.pattern else value
-
-
 def public_record(record: Any) -> Any:
     """The record without its personal fields, every string scrubbed of the people it names, e-mails and phones.
 
     Iterative (a hostile record nested far deeper than any register is still walked without recursion)."""
-    scrub = Scrubber(people(record))
+    found = people(record)
+    scrub = Scrubber(
+        exact=[n for n, parts in found.items() if not parts],
+        words=[n for n, parts in found.items() if parts],
+        phones=FINNISH_PHONE,
+        labels=False,
+    )
+    return scrub.value(record, drop=lambda key: str(key).lower() in PERSONAL_KEYS)
 
-    def copy(value: Any) -> Any:
-        if isinstance(value, str):
-            return scrub(value)
-        if isinstance(value, dict):
-            return {}
-        if isinstance(value, list):
-            return []
-        return value
 
-    root = copy(record)
-    stack: list[tuple[Any, Any]] = [(record, root)] if isinstance(record, dict | list) else []
-    while stack:
-        src, dst = stack.pop()
-        items = src.items() if isinstance(src, dict) else enumerate(src)
-        for key, value in items:
-            if isinstance(src, dict) and str(key).lower() in PERSONAL_KEYS:
-                continue
-            new = copy(value)
-            if isinstance(dst, dict):
-                dst[key] = new
-            else:
-                dst.append(new)
-            if isinstance(value, dict | list):
-                stack.append((value, new))
-    return root
+def parse_register(
+    body: bytes, url: str, what: str, parse_data: Callable[[Any, str], Page | None], expected: str
+) -> Page:
+    """A register's response read by its parser's `parse_data`, once its personal data is gone (`public_record`);
+    a document `parse_data` does not recognise is a ParseError, `what: expected`."""
+    page = parse_data(public_record(load_json(body, what)), url)
+    if page is None:
+        raise ParseError(f"{what}: {expected}")
+    return page
 
 
 # ---- credits ------------------------------------------------------------------------------------------------------

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
+from scrapers.parsers.base import FollowUp, Page, too_deep_is_parse_error
 from scrapers.parsers.common import (
     as_dict,
     as_list,
     outcomes,
     parse_records,
+    query_int,
     skip,
     skip_arrays,
     text,
@@ -44,8 +45,8 @@ from scrapers.parsers.finnish import (
     credit_parts,
     distinct,
     name_of,
+    parse_register,
     pick,
-    public_record,
     texts,
     whole,
 )
@@ -53,6 +54,10 @@ from scrapers.parsers.finnish import (
 SOURCE = "konfo"
 SITE = "https://opintopolku.fi"
 PLATFORM = "Opintopolku (Konfo)"
+NOT_KONFO = (
+    "not a Konfo document (expected a search page with `total` and `hits`, or a koulutus / toteutus / oppilaitos"
+    " record with its Opintopolku OID 1.2.246.562.*)"
+)
 _OID = re.compile(r"^1\.2\.246\.562\.(\d+)\.\d+$")
 KOULUTUS, TOTEUTUS, ORGANISAATIO = "13", "17", "10"
 PUBLISHED = "julkaistu"
@@ -508,14 +513,6 @@ def detail_url(url: str, kind: str, oid: str) -> str:
     return f"{origin}{root}/{kind}/{oid}"
 
 
-def _query_int(url: str, name: str) -> int | None:
-    values = parse_qs(urlsplit(url).query).get(name)
-    try:
-        return int(values[0]) if values else None
-    except ValueError:
-        return None
-
-
 def parse_search(data: dict[str, Any], url: str) -> Page:
     page = Page()
     hits = data["hits"]
@@ -539,7 +536,7 @@ def parse_search(data: dict[str, Any], url: str) -> Page:
         page.follow.append(FollowUp(detail_url(url, "koulutus", oid), kind="koulutus", meta={"summary_of": oid}))
     page.stats["konfo/search_hits"] = len(hits)
     total = data.get("total")
-    number, size = _query_int(url, "page") or 1, _query_int(url, "size") or len(hits)
+    number, size = query_int(url, "page") or 1, query_int(url, "size") or len(hits)
     if not hits:  # an empty page where the search promised results is an error the run status shows
         promised = isinstance(total, int) and total > (number - 1) * size
         page.stats["errors/empty_results" if promised else "paging/no_results"] = 1
@@ -604,11 +601,4 @@ def parse_data(data: Any, url: str) -> Page | None:
 
 @too_deep_is_parse_error("konfo")
 def parse(body: bytes, url: str) -> Page:
-    data = public_record(load_json(body, "konfo"))
-    page = parse_data(data, url)
-    if page is None:
-        raise ParseError(
-            "konfo: not a Konfo document (expected a search page with `total` and `hits`, or a koulutus / toteutus /"
-            " oppilaitos record with its Opintopolku OID 1.2.246.562.*)"
-        )
-    return page
+    return parse_register(body, url, "konfo", parse_data, NOT_KONFO)

@@ -18,7 +18,7 @@ teaching languages are only those stated (`langue-formation`, ISO 639-1).
 
 Personal data: `coordonnees` of contacts (offer, organisation, session, trainer contacts) hold names, phones and
 e-mails. They are never read into an item; their names, every e-mail address and phone number are also scrubbed from
-the free texts kept (fr_text.Scrubber), and training places keep only town, postcode, department, region, country.
+the free texts kept (fr_text.scrubber), and training places keep only town, postcode, department, region, country.
 Mojibake (UTF-8 encoded twice, as in one of the standard's own 1.3 examples) is repaired (fr_text.repair) and
 recorded in `extras.text_repaired`.
 """
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import partial
@@ -38,10 +37,11 @@ from lxml import etree
 from models.normalise.levels_fr import CNCP, NOMENCLATURE_1969
 from models.offer import form_vocabulary
 from models.urls import scheme_error
-from scrapers.parsers.base import Page, ParseError, Reject, guard_record, too_deep_is_parse_error
+from scrapers.parsers.base import Page, ParseError, guard_record, too_deep_is_parse_error
+from scrapers.parsers.common import keep_unique
 from scrapers.parsers.dispatch import xml_signature
-from scrapers.parsers.fr_text import Scrubber, reflow, repair, without_marker
-from scrapers.parsers.xml import load_xml, local
+from scrapers.parsers.fr_text import reflow, repair, scrubber, without_marker
+from scrapers.parsers.xml import children, load_xml, local
 
 SOURCE = "lheo"
 VERSIONS = {"lheo_1_3": "1.3", "lheo_2_3": "2.3"}
@@ -106,14 +106,6 @@ FUNDERS = {
 _TRUE = {"1", "oui", "true"}
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-
-
-def _kids(node: etree._Element) -> dict[str, list[etree._Element]]:
-    out: dict[str, list[etree._Element]] = defaultdict(list)
-    for child in node:
-        if isinstance(child.tag, str):
-            out[local(child.tag)].append(child)
-    return out
 
 
 def _descendants(node: etree._Element, name: str, skip: Iterable[str] = CONTACT_ELEMENTS) -> Iterator[etree._Element]:
@@ -188,7 +180,7 @@ class _Record:
             names += found
             if len(found) == 2:
                 names.append(" ".join(found))
-        self.scrub = Scrubber(names)
+        self.scrub = scrubber(names)
         self.repaired: list[str] = []
 
     def raw(self, node: etree._Element | None, field: str) -> str | None:
@@ -229,7 +221,7 @@ def _web(rec: _Record, node: etree._Element | None) -> str | None:
 
 def _place(address: etree._Element) -> dict[str, str]:
     """Town-level location of a training place or organisation: never street lines or contact details."""
-    kids = _kids(address)
+    kids = children(address)
     out = {}
     for key, name in (
         ("town", "ville"),
@@ -247,7 +239,7 @@ def _place(address: etree._Element) -> dict[str, str]:
 def _organisation(rec: _Record, org: etree._Element | None) -> dict[str, Any]:
     if org is None:
         return {}
-    kids = _kids(org)
+    kids = children(org)
     coords = next(iter(kids.get("coordonnees-organisme") or []), None)
     address = next((a for a in coords.iter() if local(a.tag) == "adresse"), None) if coords is not None else None
     web = next((w for w in coords.iter() if local(w.tag) == "web"), None) if coords is not None else None
@@ -265,7 +257,7 @@ def _organisation(rec: _Record, org: etree._Element | None) -> dict[str, Any]:
 
 def _actions(offer: etree._Element) -> list[etree._Element]:
     """2.x: the offer's `action`s; 1.3: the offer's `organisation-formation` (how, where, when: one action)."""
-    kids = _kids(offer)
+    kids = children(offer)
     return kids.get("action") or kids.get("organisation-formation") or []
 
 
@@ -373,7 +365,7 @@ def _synthetic_id(title: str | None, org: dict[str, Any], certs: list[dict[str, 
 def offer_item(offer: etree._Element, version: str, stats: dict[str, int]) -> dict[str, Any]:
     """One LHÉO offer (1.3 `offre-formation` or 2.x `formation`) as an item of values as LHÉO gives them."""
     rec = _Record(offer)
-    kids = _kids(offer)
+    kids = children(offer)
     what = next(iter(kids.get("action-formation") or []), offer)  # 1.3 keeps what is taught in action-formation
     title = rec.first(what, "intitule-formation", "title") or rec.first(what, "intitule-action", "title")
     objective = rec.first(what, "objectif-formation", "objective")
@@ -509,16 +501,7 @@ def parse(body: bytes, url: str) -> Page:
     for offer in _offers(root):
         found += 1
         item = guard_record(page, SOURCE, offer.get("numero"), partial(offer_item, offer, version, page.stats))
-        if item is None:
-            continue
-        sid = item["source_id"]
-        if sid in seen:
-            page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate offer number in one document"))
-            continue
-        seen.add(sid)
-        if not item["languages"]:
-            page.stats["lheo/missing_language"] = page.stats.get("lheo/missing_language", 0) + 1
-        page.items.append(item)
+        keep_unique(page, SOURCE, item, seen, "duplicate offer number in one document", "lheo/missing_language")
     page.stats["lheo/offers"] = found
     if not found:
         page.stats["errors/empty_results"] = 1

@@ -16,7 +16,7 @@ read by the normaliser as a level of France's 2019 national framework, `extras.l
 (`workload_hours_min/max`, `price_raw` "490 € à 1200 € TTC"), the share of actions at a distance as the source's
 words with the form each names (`extras.participation_forms`). The texts are French; the teaching language is not in
 the dataset. The dataset holds no contact data; e-mail addresses and phone numbers written into `points_forts` are
-scrubbed all the same (fr_text.Scrubber), and mojibake is repaired and recorded as for LHÉO.
+scrubbed all the same (fr_text.scrubber), and mojibake is repaired and recorded as for LHÉO.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from models.normalise.levels_fr import CNCP
 from models.offer import form_vocabulary
 from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
 from scrapers.parsers.common import parse_records, text, with_query
-from scrapers.parsers.fr_text import Scrubber, reflow, repair
+from scrapers.parsers.fr_text import reflow, repair, scrubber
 
 SOURCE = "moncompteformation"
 DATASET = "moncompteformation_catalogueformation"
@@ -100,7 +100,7 @@ class _Texts:
     """The record's free texts: mojibake repaired (and recorded per field), contact data scrubbed."""
 
     def __init__(self) -> None:
-        self.scrub = Scrubber()
+        self.scrub = scrubber()
         self.repaired: list[str] = []
 
     def __call__(self, record: dict[str, Any], key: str, scrub: bool = True) -> str | None:

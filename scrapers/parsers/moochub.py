@@ -228,18 +228,14 @@ def parse_data(data: Any, url: str) -> Page | None:
 
 @too_deep_is_parse_error("moochub api")
 def parse(body: bytes, url: str) -> Page:
-    from scrapers.parsers.dispatch import fallback
+    from scrapers.parsers.dispatch import own_or_other
 
     data = load_json(body, "moochub api")
-    page = parse_data(data, url)
-    return (
-        page
-        if page is not None
-        else fallback(
-            data,
-            url,
-            "moochub api: not a MOOChub document (expected JSON:API `data` with resources of type `courses`), "
-            "nor another platform's",
-            skip=SOURCE,
-        )
+    return own_or_other(
+        parse_data,
+        data,
+        url,
+        "moochub api: not a MOOChub document (expected JSON:API `data` with resources of type `courses`), "
+        "nor another platform's",
+        skip=SOURCE,
     )

@@ -603,7 +603,7 @@ def parse_data(data: Any, url: str) -> Page | None:
 
 @too_deep_is_parse_error("ooapi")
 def parse(body: bytes, url: str) -> Page:
-    from scrapers.parsers.dispatch import fallback
+    from scrapers.parsers.dispatch import own_or_other
 
     data = load_json(body, "ooapi")
     if isinstance(data, dict) and "status" in data and "title" in data and not signed(data):
@@ -613,15 +613,11 @@ def parse(body: bytes, url: str) -> Page:
             + (f": {detail}" if detail else "")
             + ")"
         )
-    page = parse_data(data, url)
-    return (
-        page
-        if page is not None
-        else fallback(
-            data,
-            url,
-            "ooapi: not an Open Education API v5 response (expected a page with `pageSize`, `pageNumber`, "
-            "`hasNextPage` and `items`, or a course or offering object), nor another platform's",
-            skip=SOURCE,
-        )
+    return own_or_other(
+        parse_data,
+        data,
+        url,
+        "ooapi: not an Open Education API v5 response (expected a page with `pageSize`, `pageNumber`, "
+        "`hasNextPage` and `items`, or a course or offering object), nor another platform's",
+        skip=SOURCE,
     )

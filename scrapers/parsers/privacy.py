@@ -1,18 +1,25 @@
-"""Personal data out of parsed records: staff objects dropped, staff names, e-mails and phone numbers scrubbed.
+"""Personal data out of parsed records: one scrubber for every parser that keeps free text.
 
-Sources name teaching staff in structured fields (OOAPI `coordinators` as Person objects, eduXchange's
-`instructorNames`) and in free text ("Contact person: Prof. Kari Nordmann, kari@uni.example, +47 22 85 50 50").
-`redact` drops the structured ones from a JSON record before a parser reads it, so neither an item nor a
-reject's raw copy can carry them, and scrubs every string of what is left: the names the record itself gave,
-e-mail addresses, phone numbers and the names after a contact label. `Scrubber` does the same for parsers that
-build items from XML (EWP). Over-redaction is the safe side: a surname that is also a word ("Wind") is replaced
-where it is capitalised.
+Sources name teaching staff and contact persons in structured fields (OOAPI `coordinators` as Person objects,
+eduXchange's `instructorNames`, Konfo's `yhteyshenkilot`, Sisu's `teachers`, LHÉO's contacts, DTU's course
+responsibles) and in free text ("Contact person: Prof. Kari Nordmann, kari@uni.example, +47 22 85 50 50",
+"Responsable : M. Dupont, 03 88 .."). Each parser drops the structured fields (or never reads them) and hands the
+names they give to `Scrubber`, which replaces in every text kept: e-mail addresses ("[e-mail]"), phone numbers
+("[phone]"; a phone label before one stays), the names after a contact label ("Teachers: Jonas Richter, Dr. Mia
+Hoffmann"), a civility and the name after it ("M. Michel Dupont") and the names the record gave, each whole, by its
+surname ("van Damme", "Damme") or word by word. Which phone numbers it knows (international and labelled by default,
+French or Finnish national ones), whether it reads contact labels or civilities, and the mark a removed name
+leaves ("[staff]" by default, "[contact]" in the French parsers) are the parser's choice, as its sources write.
+
+`redact` drops OOAPI's staff objects from a JSON record before a parser reads it, so neither an item nor a reject's
+raw copy can carry them, and scrubs every string of what is left. Over-redaction is the safe side: a surname that
+is also a word ("Wind") is replaced where it is capitalised.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -22,6 +29,20 @@ PHONE = re.compile(
     r"\(?\+\d{1,3}\)?(?:[\s.\-/]?\(0\))?(?:[\s.\-/]?\d){6,14}"
     r"|(?P<cue>(?i:\b(?:tel|tlf|phone|telephone|telefon|telefoon|mobile|mobil|gsm|tél|téléphone|puh|puhelin)\b)"
     r"\.?\s*(?i:no\.?|nr\.?)?\s*:?\s*)\(?\d[\d\s().\-/]{5,}\d"
+)
+# French numbers: 0X XX XX XX XX, +33 (0)X .., 0033 X ..; separators space, dot or hyphen
+FRENCH_PHONE = re.compile(r"(?<![\w+])(?:\+33\s?(?:\(0\)\s?)?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# International (+358 40 123 4567, 00358-9-1234567) and Finnish national (040 123 4567, 09-1234 5678, 0401234567)
+# numbers: a national number starts with 0 and has 7 to 13 digits, so years, credits, postcodes, '2024-2025' and
+# OIDs (1.2.246.562.13.000...) never match.
+FINNISH_PHONE = re.compile(
+    r"(?<![\w+.,/:=-])(?:\+|00)\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}(?!\w|[.,]\d)"
+    r"|(?<![\w.,/:=+-])0\d{1,3}(?:[\s-]?\d){5,9}(?!\w|[.,]\d)"
+)
+# a civility followed by one to three capitalised words: "M. Michel Dupont", "Mme Durand"
+CIVILITY = re.compile(
+    r"\b(?:M\.|Mme|Mlle|Mr\.?|Dr\.?|Pr\.?|Monsieur|Madame|Mademoiselle)\s+"
+    r"[A-ZÀ-ÖØ-Þ][\w'’-]*\.?(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*\.?){0,2}"
 )
 _TITLES = r"(?:(?i:prof|professor|assoc|associate professor|dr|dr\.-ing|mr|mrs|ms|ir|ing|mgr|doc|dipl\.-ing)\.?\s+)*"
 _WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+"
@@ -104,28 +125,95 @@ def _name_variants(names: Iterable[str]) -> set[str]:
     return out
 
 
-class Scrubber:
-    """Removes the given staff names (and their surnames), e-mails, phone numbers and labelled names from text."""
+def _name_words(names: Iterable[str]) -> set[str]:
+    """A full name, and each of its words ("Meikäläinen, Matti": "Meikäläinen", "Matti") long enough to be a name."""
+    out: set[str] = set()
+    for name in names:
+        full = " ".join(str(name).split())
+        if len(full) > 2:
+            out.add(full)
+        out.update(w for w in re.split(r"[\s,]+", full) if len(w) > 2)
+    return out
 
-    def __init__(self, names: Iterable[str] = ()) -> None:
-        variants = sorted(_name_variants(names), key=len, reverse=True)  # a full name before its parts
+
+class Scrubber:
+    """Removes e-mail addresses, phone numbers, labelled names, civility + name and the given people's names from
+    text; a removed name becomes `mark`.
+
+    `names` are replaced whole and by their surname parts, `words` whole and word by word (a source whose people
+    are often called by one name alone), `exact` only as given. `phones` are the phone numbers it knows (None: it
+    leaves numbers alone), `labels` whether it removes the names after a contact label ("Teachers: ..."),
+    `civility` whether it removes a civility and the name after it ("M. Dupont")."""
+
+    def __init__(
+        self,
+        names: Iterable[str] = (),
+        *,
+        words: Iterable[str] = (),
+        exact: Iterable[str] = (),
+        phones: re.Pattern[str] | None = PHONE,
+        labels: bool = True,
+        civility: bool = False,
+        mark: str = STAFF,
+    ) -> None:
+        given = {n for n in (" ".join(str(e).split()) for e in exact) if len(n) > 2}
+        variants = sorted(given | _name_variants(names) | _name_words(words), key=len, reverse=True)  # full first
         self.names = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in variants)) if variants else None
+        self.phones, self.labels, self.civility, self.mark = phones, labels, civility, mark
 
     def text(self, value: str) -> str:
         value = EMAIL.sub("[e-mail]", value)
-        value = PHONE.sub(lambda m: (m.group("cue") or "") + "[phone]", value)
-        value = CONTACT.sub(lambda m: m.group("label") + STAFF, value)
-        return self.names.sub(STAFF, value) if self.names is not None else value
+        if self.phones is not None:
+            value = self.phones.sub(lambda m: (m.groupdict().get("cue") or "") + "[phone]", value)
+        if self.labels:
+            value = CONTACT.sub(lambda m: m.group("label") + self.mark, value)
+        if self.civility:
+            value = CIVILITY.sub(self.mark, value)
+        return self.names.sub(self.mark, value) if self.names is not None else value
 
-    def value(self, value: Any) -> Any:
-        """Every string in a JSON-like value scrubbed (dicts and lists copied)."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        return value
+    def __call__(self, value: str | None) -> str | None:
+        """A text scrubbed; None and "" as they are."""
+        return self.text(value) if value else value
+
+    def has_contact(self, value: str | None) -> bool:
+        """Whether a text carries an e-mail address or a phone number (a contact line, not prose)."""
+        return bool(value) and bool(
+            EMAIL.search(value or "") or (self.phones is not None and self.phones.search(value or ""))
+        )
+
+    def texts(self, texts: dict[str, str]) -> dict[str, str]:
+        """Texts by language scrubbed, empty ones left out."""
+        return {k: self.text(v) for k, v in texts.items() if v}
+
+    def value(self, value: Any, drop: Callable[[Any], bool] | None = None) -> Any:
+        """Every string in a JSON-like value scrubbed (dicts and lists copied), without the dict keys `drop` is true
+        for. Iterative: a hostile value nested far deeper than any source's is still walked without recursion."""
+
+        def copy(node: Any) -> Any:
+            if isinstance(node, str):
+                return self.text(node)
+            if isinstance(node, dict):
+                return {}
+            if isinstance(node, list):
+                return []
+            return node
+
+        root = copy(value)
+        stack: list[tuple[Any, Any]] = [(value, root)] if isinstance(value, dict | list) else []
+        while stack:
+            src, dst = stack.pop()
+            pairs = src.items() if isinstance(src, dict) else enumerate(src)
+            for key, node in pairs:
+                if isinstance(src, dict) and drop is not None and drop(key):
+                    continue
+                new = copy(node)
+                if isinstance(dst, dict):
+                    dst[key] = new
+                else:
+                    dst.append(new)
+                if isinstance(node, dict | list):
+                    stack.append((node, new))
+        return root
 
 
 def labelled_names(value: Any) -> list[str]:

@@ -28,24 +28,30 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from scrapers.parsers.base import FollowUp, Page, ParseError, load_json, too_deep_is_parse_error
+from scrapers.parsers.base import FollowUp, Page, too_deep_is_parse_error
 from scrapers.parsers.common import (
     as_dict,
     as_list,
     note_empty,
     parse_records,
+    query_int,
+    run,
     skip,
     skip_arrays,
     text,
     to_date,
     with_query,
 )
-from scrapers.parsers.finnish import distinct, name_of, outcome_entries, pick, public_record, texts, whole
+from scrapers.parsers.finnish import distinct, name_of, outcome_entries, parse_register, pick, texts, whole
 
 SOURCE = "sisu"  # the parser's name in rejects; the spider lands them under the registry source it runs
 PLATFORM = "Sisu"
+NOT_SISU = (
+    "not a Sisu document (expected a kori course-unit-search page with `searchResults`, a kori course unit with"
+    " `groupId`, a course-unit realisation, or Aalto's Course API realisations with `courseUnitId`)"
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,23 @@ def _screen(item: dict[str, Any]) -> str | None:
     return f"exam realisation ({kind})" if kind.startswith("exam") else None
 
 
+def _offer(url: str, record_id: str | None, unit: str | None, titles: dict[str, str], **fields: Any) -> dict[str, Any]:
+    """The fields every Sisu offer has: its id, its course unit's brochure, its titles (the title and its language
+    picked from `titles` unless given in `fields`), provider, platform and country; then `fields`."""
+    title, title_lang = pick(titles)
+    return {
+        "source_id": record_id,
+        "url": brochure(url, unit),
+        "title": title,
+        "title_lang": title_lang,
+        "titles": titles,
+        **_provider(url, record_id),
+        "platform": PLATFORM,
+        "country": "FI",
+        **fields,
+    }
+
+
 # ---- Aalto's Course API ---------------------------------------------------------------------------------------
 
 
@@ -167,7 +190,6 @@ def aalto_item(record: dict[str, Any], url: str) -> dict[str, Any]:
     summary = as_dict(record.get("summary"))
     rid, cu = text(record.get("id")), text(record.get("courseUnitId"))
     titles = _texts(record.get("name"))
-    title, title_lang = pick(titles)
     languages = [c for v in as_list(record.get("languageOfInstructionCodes")) if (c := _language(v))]
     if not languages:
         languages = list(
@@ -184,40 +206,24 @@ def aalto_item(record: dict[str, Any], url: str) -> dict[str, Any]:
     level = pick(texts(summary.get("level")))[0]
     kind = text(record.get("type"))
     fields, credit = credits(record.get("credits"))
-    start, end = to_date(record.get("startDate")), to_date(record.get("endDate"))
     org = {"id": text(record.get("organizationId")), "name": name_of(record.get("organizationName"))}
-    return {
-        "source_id": rid,
-        "url": brochure(url, cu),
-        "title": title,
-        "title_lang": title_lang,
-        "titles": titles,
-        "description": description,
-        **_provider(url, rid),
-        "platform": PLATFORM,
-        "country": "FI",
-        "languages": languages,
-        "learning_outcomes": outcome_entries(outcomes, primary),
+    return _offer(
+        url,
+        rid,
+        cu,
+        titles,
+        description=description,
+        languages=languages,
+        learning_outcomes=outcome_entries(outcomes, primary),
         **fields,
-        "level_raw": level,
-        "workload_raw": pick(workload)[0],
-        "prerequisites": pick(prerequisites)[0],
-        "assessment": pick(assessment)[0],
-        "participation_raw": kind,
-        "runs": [
-            {
-                k: v
-                for k, v in {
-                    "run_id": rid,
-                    "start_date": start,
-                    "end_date": end if not (start and end and end < start) else None,
-                    "schedule": pick(period)[0],
-                }.items()
-                if v
-            }
-        ],
-        "part_of": [cu] if cu else [],
-        "extras": {
+        level_raw=level,
+        workload_raw=pick(workload)[0],
+        prerequisites=pick(prerequisites)[0],
+        assessment=pick(assessment)[0],
+        participation_raw=kind,
+        runs=[run(rid, record.get("startDate"), record.get("endDate"), schedule=pick(period)[0])],
+        part_of=[cu] if cu else [],
+        extras={
             "record": "course_unit_realisation",
             "code": text(record.get("code")),
             "course_unit_id": cu,
@@ -261,7 +267,7 @@ def aalto_item(record: dict[str, Any], url: str) -> dict[str, Any]:
             ]
             or None,
         },
-    }
+    )
 
 
 # ---- kori: course units and realisations ---------------------------------------------------------------------
@@ -278,7 +284,6 @@ def course_unit_item(record: dict[str, Any], url: str) -> dict[str, Any]:
     """A kori course unit (one version of it: `id`; `groupId` names every version)."""
     cid = text(record.get("id"))
     titles = _texts(record.get("name"))
-    title, title_lang = pick(titles)
     languages = [c for v in as_list(record.get("possibleAttainmentLanguages")) if (c := _language(v))]
     content = _texts(record.get("content"))
     description, _ = pick(content)
@@ -288,22 +293,18 @@ def course_unit_item(record: dict[str, Any], url: str) -> dict[str, Any]:
     fields, credit = credits(record.get("credits"))
     validity = as_dict(record.get("validityPeriod"))
     open_university = _open_university(record)
-    return {
-        "source_id": cid,
-        "url": brochure(url, cid),
-        "title": title,
-        "title_lang": title_lang,
-        "titles": titles,
-        "description": description,
-        **_provider(url, cid),
-        "platform": PLATFORM,
-        "country": "FI",
-        "languages": list(dict.fromkeys(languages)),
-        "learning_outcomes": outcome_entries(outcomes, languages[0] if languages else None),
+    return _offer(
+        url,
+        cid,
+        cid,
+        titles,
+        description=description,
+        languages=list(dict.fromkeys(languages)),
+        learning_outcomes=outcome_entries(outcomes, languages[0] if languages else None),
         **fields,
-        "level_raw": level,
-        "prerequisites": pick(prerequisites)[0],
-        "extras": {
+        level_raw=level,
+        prerequisites=pick(prerequisites)[0],
+        extras={
             "record": "course_unit",
             "code": text(record.get("code")),
             "group_id": text(record.get("groupId")),
@@ -336,7 +337,7 @@ def course_unit_item(record: dict[str, Any], url: str) -> dict[str, Any]:
             ]
             or None,
         },
-    }
+    )
 
 
 def realisation_item(record: dict[str, Any], url: str) -> dict[str, Any]:
@@ -351,34 +352,20 @@ def realisation_item(record: dict[str, Any], url: str) -> dict[str, Any]:
     language = _language(record.get("teachingLanguageUrn"))
     kind = _urn_value(record.get("courseUnitRealisationTypeUrn"))
     period = as_dict(record.get("activityPeriod"))
-    start, end = to_date(period.get("startDate")), to_date(period.get("endDate"))
     enrolment = as_dict(record.get("enrolmentPeriod"))
     fields, credit = credits(record.get("credits"))
-    return {
-        "source_id": rid,
-        "url": brochure(url, units[0] if units else None),
-        "title": title,
-        "title_lang": title_lang,
-        "titles": titles,
-        **_provider(url, rid),
-        "platform": PLATFORM,
-        "country": "FI",
-        "languages": [language] if language else [],
+    return _offer(
+        url,
+        rid,
+        units[0] if units else None,
+        titles,
+        title=title,
+        languages=[language] if language else [],
         **fields,
-        "participation_raw": kind,
-        "runs": [
-            {
-                k: v
-                for k, v in {
-                    "run_id": rid,
-                    "start_date": start,
-                    "end_date": end if not (start and end and end < start) else None,
-                }.items()
-                if v
-            }
-        ],
-        "part_of": units,
-        "extras": {
+        participation_raw=kind,
+        runs=[run(rid, period.get("startDate"), period.get("endDate"))],
+        part_of=units,
+        extras={
             "record": "course_unit_realisation",
             "course_unit_ids": units or None,
             "realisation_type": kind,
@@ -390,7 +377,7 @@ def realisation_item(record: dict[str, Any], url: str) -> dict[str, Any]:
             }
             or None,
         },
-    }
+    )
 
 
 # ---- documents ---------------------------------------------------------------------------------------------------
@@ -428,20 +415,12 @@ def _kind(record: Any) -> str | None:
     return None
 
 
-def _query_int(url: str, name: str) -> int | None:
-    values = parse_qs(urlsplit(url).query).get(name)
-    try:
-        return int(values[0]) if values else None
-    except ValueError:
-        return None
-
-
 def start_of(data: dict[str, Any], url: str) -> int:
     """The page's offset: as the response states it, else as the URL asked for it."""
     start = data.get("start")
     if isinstance(start, int) and not isinstance(start, bool):
         return start
-    return _query_int(url, "start") or 0
+    return query_int(url, "start") or 0
 
 
 def parse_search(data: dict[str, Any], url: str) -> Page:
@@ -473,7 +452,7 @@ def parse_search(data: dict[str, Any], url: str) -> Page:
     start = start_of(data, url)
     stated = data.get("limit")
     limit: int = stated if isinstance(stated, int) and not isinstance(stated, bool) else 0
-    limit = limit or _query_int(url, "limit") or len(results)
+    limit = limit or query_int(url, "limit") or len(results)
     if origin and results and isinstance(total, int) and limit > 0 and start + limit < total:
         page.follow.append(FollowUp(with_query(url, start=start + limit, limit=limit), kind="search"))
     return page
@@ -509,11 +488,4 @@ def parse_data(data: Any, url: str) -> Page | None:
 
 @too_deep_is_parse_error("sisu")
 def parse(body: bytes, url: str) -> Page:
-    data = public_record(load_json(body, "sisu"))
-    page = parse_data(data, url)
-    if page is None:
-        raise ParseError(
-            "sisu: not a Sisu document (expected a kori course-unit-search page with `searchResults`, a kori course"
-            " unit with `groupId`, a course-unit realisation, or Aalto's Course API realisations with `courseUnitId`)"
-        )
-    return page
+    return parse_register(body, url, "sisu", parse_data, NOT_SISU)

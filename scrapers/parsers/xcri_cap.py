@@ -32,9 +32,9 @@ from lxml import etree
 from models.normalise.dates import parse_date
 from models.urls import scheme_error
 from scrapers.parsers.base import Page, ParseError, Reject, guard_record, too_deep_is_parse_error
-from scrapers.parsers.common import outcomes, to_date
+from scrapers.parsers.common import keep_unique, outcomes, to_date
 from scrapers.parsers.dispatch import xml_signature
-from scrapers.parsers.xml import Recovery, load_xml_recovering, local
+from scrapers.parsers.xml import Recovery, children, load_xml_recovering, local
 
 SOURCE = "xcri_cap"
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -90,15 +90,6 @@ DESCRIPTION_TYPES = {
         )
     },
 }
-
-
-def _children(node: etree._Element) -> dict[str, list[etree._Element]]:
-    """Child elements grouped by local name: one pass per element instead of a search per field."""
-    out: dict[str, list[etree._Element]] = defaultdict(list)
-    for child in node:
-        if isinstance(child.tag, str):
-            out[local(child.tag)].append(child)
-    return out
 
 
 def _text(node: etree._Element | None) -> str | None:
@@ -230,7 +221,7 @@ def _credit(course: dict[str, list[etree._Element]]) -> dict[str, Any]:
     """ECTS where the scheme is ECTS; UK credit schemes as a UK-credit statement; all credits in extras."""
     credits = []
     for node in course.get("credit", []):
-        kids = _children(node)
+        kids = children(node)
         credits.append(
             {"scheme": _first(kids, "scheme"), "level": _first(kids, "level"), "value": _first(kids, "value")}
         )
@@ -248,7 +239,7 @@ def _credit(course: dict[str, list[etree._Element]]) -> dict[str, Any]:
 
 
 def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]:
-    kids = _children(node)
+    kids = children(node)
     start_node = next(iter(kids.get("start") or []), None)
     start = _date(start_node)
     end = _first_date(kids, "end")
@@ -259,8 +250,8 @@ def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]
         end = None
     venues = []
     for venue in kids.get("venue", []):
-        provider = _children(venue).get("provider", [])
-        name = _name(_children(provider[0])) if provider else None
+        provider = children(venue).get("provider", [])
+        name = _name(children(provider[0])) if provider else None
         if name:
             venues.append(name)
     return {
@@ -284,7 +275,7 @@ def _presentation(node: etree._Element, stats: dict[str, int]) -> dict[str, Any]
 
 
 def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str, int]) -> dict[str, Any]:
-    kids = _children(node)
+    kids = children(node)
     titles: dict[str, str] = {}
     for t in kids.get("title", []):
         if title_text := _text(t):
@@ -297,7 +288,7 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
     prose = [d for d in untyped if not _CODED.fullmatch(d)]
     description = _joined(prose) or abstract or _joined(typed.get("aim", []))
     qualification = next(iter(kids.get("qualification") or []), None)
-    qual = _children(qualification) if qualification is not None else {}
+    qual = children(qualification) if qualification is not None else {}
     presentations = [_presentation(p, stats) for p in kids.get("presentation", [])]
     languages = list(dict.fromkeys(lang for p in presentations for lang in p["languages"]))
     modes = list(
@@ -364,7 +355,7 @@ def course_item(node: etree._Element, provider: dict[str, Any], stats: dict[str,
 
 
 def _provider(node: etree._Element) -> dict[str, Any]:
-    kids = _children(node)
+    kids = children(node)
     return {"name": _name(kids), "url": _http_url(kids, "url", "identifier")}
 
 
@@ -435,14 +426,8 @@ def parse(body: bytes, url: str) -> Page:
                 Reject(SOURCE, None, "source_id: course without identifier or url", {"title": item["title"]})
             )
             continue
-        key = f"{provider.get('name')}|{sid}"
-        if key in seen:
-            page.rejects.append(Reject(SOURCE, sid, "source_id: duplicate course identifier in one feed"))
-            continue
-        seen.add(key)
-        if not item["languages"]:
-            page.stats["xcri_cap/missing_language"] = page.stats.get("xcri_cap/missing_language", 0) + 1
-        page.items.append(item)
+        duplicate = "duplicate course identifier in one feed"
+        keep_unique(page, SOURCE, item, seen, duplicate, "xcri_cap/missing_language", f"{provider.get('name')}|{sid}")
     page.stats["xcri_cap/courses"] = found
     if recovery is not None:
         if not page.items:  # nothing recovered: the document is as unusable as the strict parser said

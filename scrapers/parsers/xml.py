@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from lxml import etree
@@ -152,3 +153,12 @@ def load_xml_recovering(body: bytes, what: str) -> tuple[etree._Element, Recover
 def local(tag: object) -> str:
     """Tag name without namespace ('{ns}name' -> 'name'); string work, several times faster than etree.QName."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def children(node: etree._Element) -> dict[str, list[etree._Element]]:
+    """Child elements grouped by local name: one pass per element instead of a search per field."""
+    out: dict[str, list[etree._Element]] = defaultdict(list)
+    for child in node:
+        if isinstance(child.tag, str):
+            out[local(child.tag)].append(child)
+    return out
