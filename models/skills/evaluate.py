@@ -140,7 +140,9 @@ def read_outcomes(path: Path, extra: Path | None = None) -> list[GradedOutcome]:
             items.append(GradedOutcome(row["id"], row.get("course", ""), row["text"], grades, bool(row.get("no_fit"))))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise BenchmarkError(f"{path.name}: not a graded-outcomes file ({type(exc).__name__}: {exc})") from None
-    if extra is not None and extra.exists():
+    if extra is not None:
+        if not extra.exists():
+            raise BenchmarkError(f"{extra}: no such grades file")
         by_id = {i.id: i for i in items}
         for line in extra.read_text(encoding="utf-8").splitlines():
             if line.strip():

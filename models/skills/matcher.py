@@ -8,11 +8,13 @@ pieces: a phrase vector "in context", at no extra model cost. A skill scores
             + W_LEXICAL * [a label of the skill occurs verbatim in the outcome]
 
 Phrases find the several skills a long outcome names; the exact mention rescues short names ("SQL", "Java") that
-embeddings rank poorly. That first stage (`ctxphrase-v1`) matches words, not senses ("train a CNN" -> dog
-training); the second stage (models/skills/rerank.py) rescores its best RERANK_POOL candidates with the skills'
-descriptions and the offer's title, and its score is a calibrated probability in [0, 1]. Phrase scores are computed for the CANDIDATES skills nearest to the whole outcome plus
+embeddings rank poorly. Phrase scores are computed for the CANDIDATES skills nearest to the whole outcome plus
 the skills mentioned verbatim, which costs nothing measurable on the benchmark and keeps mapping fast.
-bench/results/skills_quality.json has the figures of every variant.
+
+That first stage (`ctxphrase-v1`, bench/results/skills_quality.json) matches words, not senses ("train a CNN" ->
+dog training). The second stage (models/skills/rerank.py) rescores its best RERANK_POOL candidates with the
+skills' descriptions and the offer's title; its score is a calibrated probability in [0, 1]
+(bench/results/skills_outcomes.json).
 """
 
 from __future__ import annotations
@@ -28,13 +30,10 @@ import numpy as np
 from models.skills.embed import MAX_SEQ_LENGTH, Encoder
 from models.skills.esco import Skill
 from models.skills.index import WORD_RE, SkillIndex, normalise
-from models.skills.rerank import REUSE_LEVELS, Reranker, design
-from models.skills.rerank import load as load_reranker
-
-_RERANK = load_reranker()
+from models.skills.rerank import REUSE_LEVELS, Reranker, design, header
 
 FIRST_STAGE = "ctxphrase-v1"
-METHOD = _RERANK.method  # the shipped method: first stage + second stage (models/skills/rerank.py)
+METHOD, _ACCEPT = header()  # the shipped method: first stage + second stage (models/skills/rerank.py)
 W_SENTENCE, W_PHRASE, W_LEXICAL = 0.3, 0.7, 0.2
 MAX_PHRASE_WORDS = 4
 MAX_LEXICAL_WORDS = 6
@@ -44,7 +43,7 @@ MAX_CHARS = 20_000  # beyond this an "outcome" is a document, not an outcome
 RERANK_POOL = 100  # first-stage candidates the second stage scores
 # Matches whose probability reaches this are `accepted`: chosen on the graded learning outcomes for precision
 # (resources/rerank.json says how; docs/skills.md has the figures).
-ACCEPT_THRESHOLD = _RERANK.accept
+ACCEPT_THRESHOLD = _ACCEPT
 STOPWORDS = frozenset(
     """a an and are as at be been being but by can could do does for from has have how i if in
 into is it its may more most must not of on or our such than that the their them then there these they this
@@ -334,6 +333,7 @@ class Matcher:
                 "label": label_best[t][cand].astype(np.float64),
                 "pref": (self.index.emb[self.index.starts[cand]] @ pieces[t].T).max(1).astype(np.float64),
                 "desc": (cand_desc @ pieces[t].T).max(1).astype(np.float64),
+                "mention": np.isin(cand, np.fromiter(self._lexical_hits(texts[t]), dtype=np.int64)).astype(np.float64),
             }
             topic = topics[t]
             if topic is not None:

@@ -21,8 +21,8 @@ import numpy as np
 
 RESOURCE = Path(__file__).with_name("resources") / "rerank.json"
 # Similarities per candidate; "relative" adds each minus its best value among the outcome's candidates.
-WITH_CONTEXT = ("phrase", "label", "desc", "topic_desc", "ctx_desc", "topic_label", "ctx_label")
-WITHOUT_CONTEXT = ("phrase", "label", "desc", "pref")
+WITH_CONTEXT = ("phrase", "label", "desc", "topic_desc", "ctx_desc", "topic_label", "ctx_label", "mention")
+WITHOUT_CONTEXT = ("phrase", "label", "desc", "pref", "mention")
 REUSE_LEVELS = ("cross-sector", "occupation-specific", "sector-specific", "transversal")
 
 
@@ -78,6 +78,16 @@ def _weights(entry: dict, names: tuple[str, ...]) -> Weights:
     return Weights(names, np.array(entry["coef"], dtype=np.float64), float(entry["intercept"]))
 
 
+def header(path: Path = RESOURCE) -> tuple[str, float]:
+    """(method, acceptance threshold) of the shipped weights, read without checking them against the code, so that
+    importing the matcher works while `train_rerank` refits weights for new features."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["method"]), float(data["accept"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RerankError(f"{path.name}: unreadable rerank weights ({exc})") from None
+
+
 @lru_cache(maxsize=4)
 def load(path: Path = RESOURCE) -> Reranker:
     """The shipped second stage; RerankError when the file does not match the code (retrain: train_rerank)."""
@@ -90,5 +100,24 @@ def load(path: Path = RESOURCE) -> Reranker:
             without_context=_weights(data["without_context"], WITHOUT_CONTEXT),
             info={k: v for k, v in data.items() if k not in ("with_context", "without_context")},
         )
+    except RerankError:
+        raise
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RerankError(f"{path.name}: unreadable rerank weights ({exc})") from None
+
+
+def quality_statement(method: str, path: Path = RESOURCE) -> str | None:
+    """One sentence for reports: how often this method's accepted matches were right on graded outcomes, when
+    measured (the shipped weights' cross-source figures), or None for another method."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        m = data["cross_source"]["with_context"]["all"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if data.get("method") != method or not m.get("accepted"):
+        return None
+    return (
+        f"{method}: {m['accepted_precision']:.0%} of accepted matches (probability >= {data['accept']}) were right "
+        f"(graded taught or related) on {m['outcomes']} graded learning outcomes of real courses, "
+        f"measured out of sample on {data.get('date', '?')}"
+    )

@@ -22,12 +22,17 @@ def release() -> EscoRelease:
 
 
 def matcher(
-    rel: EscoRelease | None = None, enc: Encoder | None = None, progress: Progress | None = log.info
+    rel: EscoRelease | None = None,
+    enc: Encoder | None = None,
+    progress: Progress | None = log.info,
+    second_stage: bool = True,
 ) -> Matcher:
     """Matcher for the active release, both stages; builds the skill and description indexes on first use (cached
-    afterwards)."""
+    afterwards). `second_stage=False` leaves the shipped weights unread: train_rerank fits new ones."""
     rel = rel or release()
     enc = enc or encoder()
     index = get_index(rel, enc, progress=progress)
     descriptions = get_descriptions(rel, enc, progress=progress)
-    return Matcher(index, enc, descriptions=descriptions, skills=rel.skills, reranker=load_reranker())
+    return Matcher(
+        index, enc, descriptions=descriptions, skills=rel.skills, reranker=load_reranker() if second_stage else None
+    )

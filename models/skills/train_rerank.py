@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if "held" in args.gold.name or "test" in args.gold.name:
         print(f"refusing {args.gold.name}: train on development sets only", file=sys.stderr)
         return 2
-    result = train(args.gold, args.extra, service.matcher())
+    result = train(args.gold, args.extra, service.matcher(second_stage=False))
     if args.check:
         shipped = json.loads(args.out.read_text(encoding="utf-8"))
         same = all(

@@ -283,7 +283,24 @@ def warehouse_facts(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, Any]:
         "current offers": offers[0],
         "sources": offers[1],
         "last harvest": last.strftime("%Y-%m-%d %H:%M") if last else "never",
+        **skill_facts(con),
     }
+
+
+def skill_facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The skill model behind the skill charts and its measured precision, when the warehouse has a mapping."""
+    from models.skills.rerank import quality_statement
+
+    if not scalar(con, "select count(*) from information_schema.tables where table_name = 'outcome_skill_texts'"):
+        return {}
+    methods = [r[0] for r in con.execute("select distinct method from outcome_skill_texts order by 1").fetchall()]
+    if not methods:
+        return {}
+    facts: dict[str, Any] = {"skill model": ", ".join(methods) + " (skill charts count accepted matches only)"}
+    stated = [q for q in (quality_statement(m) for m in methods) if q]
+    if stated:
+        facts["skill match precision"] = "; ".join(stated)
+    return facts
 
 
 def check_out(out: Path) -> None:

@@ -39,7 +39,7 @@ def outcome_skills_every_outcome_has_status(warehouse: WarehouseResource) -> Ass
             con, "select count(*) from learning_outcomes l anti join outcome_skill_status s using (outcome_id)"
         )
         bad_scores = scalar(
-            con, "select count(*) from outcome_skills where rank > 0 and (score is null or score < -1 or score > 2)"
+            con, "select count(*) from outcome_skills where rank > 0 and (score is null or score < 0 or score > 1)"
         )
         by_status = dict(con.execute("select status, count(*) from outcome_skill_status group by 1").fetchall())
     return AssetCheckResult(

@@ -180,11 +180,12 @@ def add_skills(con: duckdb.DuckDBPyConnection) -> None:
     release.broader = [p for p in full.broader if p[0] in groups or p[0] in (ESCO_PYTHON, ESCO_SOLAR)]
     mapping.load_release(con, release)
     mapping.ensure_views(con)
-    run = ["all-MiniLM-L6-v2", release.version, release.fingerprint, "ctxphrase-v1"]
+    run = ["all-MiniLM-L6-v2", release.version, release.fingerprint, mapping.METHOD]
+    assert 0.5 < mapping.ACCEPT_THRESHOLD <= 0.8  # the scores below straddle it
     con.execute(
-        "insert into outcome_skill_texts select outcome_id, lang, 'text', sha1(text), ?, ?, ?, ?, 0.65 "
+        "insert into outcome_skill_texts select outcome_id, lang, 'text', sha1(text), ?, ?, ?, ?, ? "
         "from learning_outcomes",
-        run,
+        [*run, mapping.ACCEPT_THRESHOLD],
     )
     con.execute(
         "insert into skill_match_cache select distinct sha1(text), ?, ?, ?, ?, 1, "

@@ -72,6 +72,16 @@ def test_charts_show_the_numbers_their_queries_return(full):
     assert "software and applications development" not in groups
 
 
+def test_the_page_names_the_skill_method_and_its_measured_precision(full):
+    from models.skills.rerank import load
+
+    _, page = full
+    shipped = load()
+    assert f"{shipped.method} (skill charts count accepted matches only)" in page
+    precision = shipped.info["cross_source"]["with_context"]["all"]["accepted_precision"]
+    assert f"{precision:.0%} of accepted matches (probability &gt;= {shipped.accept}) were right" in page
+
+
 def test_source_text_is_escaped_and_the_page_needs_nothing_from_outside(full):
     _, page = full
     assert "<img" not in page and "<b>" not in page and "<p>injected" not in page
