@@ -99,6 +99,10 @@ def train(gold: Path, extra: Path | None, matcher: Matcher) -> dict:
         oof_all[has_context] = oof
     accept = _threshold(oof_all[True], items)
     result["accept"] = accept
+    result["threshold_curve"] = {  # out of fold, with context: what another threshold would give
+        f"{t:.2f}": {k: outcome_metrics(oof_all[True], items, float(t))[k] for k in ("accepted", "accepted_precision")}
+        for t in np.arange(0.40, 0.96, 0.05)
+    }
     cv = {}
     for has_context in (True, False):
         key = "with_context" if has_context else "without_context"
