@@ -10,8 +10,9 @@ pieces: a phrase vector "in context", at no extra model cost. A skill scores
 Phrases find the several skills a long outcome names; the exact mention rescues short names ("SQL", "Java") that
 embeddings rank poorly. That first stage (`ctxphrase-v1`) matches words, not senses ("train a CNN" -> dog
 training); the second stage (models/skills/rerank.py) rescores its best RERANK_POOL candidates with the skills'
-descriptions and the offer's title, and its score is a calibrated probability in [0, 1]. Phrase scores are computed for the CANDIDATES skills nearest to the whole outcome plus
-the skills mentioned verbatim, which costs nothing measurable on the benchmark and keeps mapping fast.
+descriptions and the offer's title, and its score is a calibrated probability in [0, 1]. Phrase scores are computed
+for the CANDIDATES skills nearest to the whole outcome plus the skills mentioned verbatim, which costs nothing
+measurable on the benchmark and keeps mapping fast.
 bench/results/skills_quality.json has the figures of every variant.
 """
 
@@ -21,11 +22,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from models.skills.embed import MAX_SEQ_LENGTH, Encoder
+from models.skills.embed import Encoder
 from models.skills.esco import Skill
 from models.skills.index import WORD_RE, SkillIndex, normalise
 from models.skills.rerank import REUSE_LEVELS, Reranker, design
@@ -161,33 +161,7 @@ class Matcher:
     # ------------------------------------------------------------------------------ encoder passes
     def _encode_tokens(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per text: word-piece vectors (n, d), their character offsets (n, 2), attention-mask row sums."""
-        import torch
-
-        model = self.encoder.model
-        # model[0] is the Transformer module, typed as a plain torch Module (its class moved between releases).
-        first: Any = model[0]
-        tok, bert = model.tokenizer, first.auto_model
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(texts)
-        bs = self.encoder.batch_size
-        with torch.inference_mode():
-            for b in range(0, len(order), bs):
-                idx = order[b : b + bs]
-                enc = tok(
-                    [texts[i] for i in idx],
-                    return_offsets_mapping=True,
-                    return_tensors="pt",
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_SEQ_LENGTH,
-                )
-                offsets = enc.pop("offset_mapping").numpy()
-                mask = enc["attention_mask"].numpy().astype(bool)
-                hidden = bert(**enc).last_hidden_state.float().numpy()
-                for row, i in enumerate(idx):
-                    keep = mask[row]
-                    out[i] = (hidden[row][keep], offsets[row][keep], keep)
-        return out  # type: ignore[return-value]
+        return self.encoder.encode_tokens(texts)
 
     @staticmethod
     def _phrase_vectors(text: str, hidden: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
