@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,20 @@ def topic_text(context: Context | None) -> str | None:
         if clean and WORD_RE.search(clean):
             return clean
     return None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread while scoring: its products here are small (a few thousand label rows by a few
+    dozen phrases), and a second thread costs more than it brings on two cores shared with other work (the 178
+    skillbench sentences rank ~35% faster; bench/results/skills_speed.json). The encoder has its own threads."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a scikit-learn dependency, declared in pyproject.toml
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class OutcomeError(ValueError):
@@ -294,6 +309,13 @@ class Matcher:
         features, and whether a context was used. The training script fits the weights on exactly these."""
         if self.descriptions is None:
             raise ValueError("the second stage needs the skill description index (service.matcher builds it)")
+        with one_blas_thread():
+            return self._candidates(texts, contexts)
+
+    def _candidates(
+        self, texts: Sequence[str], contexts: Sequence[Context | None] | None
+    ) -> list[tuple[np.ndarray, dict[str, np.ndarray], bool]]:
+        assert self.descriptions is not None
         merged, sent_unit, label_best, pieces = self._first_stage(texts)
         topics = self._topics(contexts) if contexts is not None else [None] * len(texts)
         desc = self.descriptions
@@ -329,6 +351,10 @@ class Matcher:
             raise ValueError(f"{len(contexts)} contexts for {len(texts)} texts")
         if not texts:
             return []
+        with one_blas_thread():
+            return self._rank(texts, top_k, contexts)
+
+    def _rank(self, texts: Sequence[str], top_k: int, contexts: Sequence[Context | None] | None) -> list[list[Match]]:
         if self.reranker is None or self.descriptions is None:
             merged = self._first_stage(texts)[0]
             ranked = [sorted(m.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k] for m in merged]
