@@ -334,17 +334,23 @@ class Encoder:
                 return
             if self._wants_onnx():
                 target = onnx_path(self.model_id)
+                exported = False
                 try:
                     if not target.exists():
                         log.info("exporting %s to ONNX once (%s)", self.model_id, target)
                         export_onnx(self.path, target)
+                        exported = True
                     self._onnx = OnnxBert(target, self.path)
                     self.backend_used, self.resolved_device = "onnx", "cpu"
                     return
                 except Exception as exc:  # noqa: BLE001 - any failure: torch runs the same weights
                     if self.backend == "onnx":
                         raise
-                    log.warning("ONNX encoder unavailable (%s: %s); using torch", type(exc).__name__, exc)
+                    note = ""
+                    if not exported and not isinstance(exc, ImportError) and target.exists():
+                        target.unlink(missing_ok=True)  # unreadable (damaged?): the next run exports it again
+                        note = f"; removed {target.name}, the next run exports it again"
+                    log.warning("ONNX encoder unavailable (%s: %s); using torch%s", type(exc).__name__, exc, note)
             self.backend_used = "torch"
 
     @property

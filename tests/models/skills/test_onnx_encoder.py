@@ -97,6 +97,18 @@ def test_a_failed_export_falls_back_to_torch_with_one_line(tmp_path, monkeypatch
         Encoder(backend="onnx").encode(["x"])
 
 
+def test_a_damaged_onnx_file_is_removed_and_torch_runs(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("MCATLAS_SKILLS_SHARED_CACHE", str(tmp_path))
+    enc = Encoder()
+    damaged = embed.onnx_path(enc.model_id)
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"not an onnx model")
+    with caplog.at_level(logging.WARNING, logger="mcatlas.skills"):
+        assert enc.encode(["Write SQL queries"]).shape == (1, 384)
+    assert enc.backend_used == "torch" and not damaged.exists()
+    assert "the next run exports it again" in caplog.text
+
+
 def test_backend_choice(monkeypatch):
     assert Encoder(quantize=True)._wants_onnx() is False
     assert Encoder(backend="torch")._wants_onnx() is False
