@@ -472,6 +472,19 @@ def cache_dir() -> Path:
     return data_dir() / "cache" / "skills"
 
 
+def shared_cache_dir() -> Path | None:
+    """A per-user cache that every data directory may read: the index depends only on model and release, and
+    building it takes minutes, so a fresh data directory (a test, a new warehouse) need not build it again.
+    `MCATLAS_SKILLS_SHARED_CACHE=off` turns it off."""
+    value = os.environ.get("MCATLAS_SKILLS_SHARED_CACHE")
+    if value and value.lower() in ("off", "0", "no", "none"):
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mcatlas" / "skills"
+
+
 def imported_extract_path() -> Path:
     return data_dir() / "esco" / "esco-imported-en.json.gz"
 

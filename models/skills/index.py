@@ -3,6 +3,9 @@
 A skill scores as its best-matching label, so "JavaScript" finds the skill whatever label a text uses. The index
 is built once per (model, ESCO release) and cached under `$MCATLAS_DATA_DIR/cache/skills/index/`; the file
 records the model and release it was built with, and a file that does not match is rebuilt, never reused.
+
+Format 2: `<name>__v2.npz` holds the metadata, label counts and lexicon; the label vectors lie beside it in
+`<name>__v2.emb.npy` (float16, memory-mapped on load, widened to float32 once: numpy has no fast float16 matmul).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from models.skills.embed import Encoder
-from models.skills.esco import EscoRelease, cache_dir
+from models.skills.esco import EscoRelease, cache_dir, shared_cache_dir
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 log = logging.getLogger("mcatlas.skills")
 Progress = Callable[[str], None]
 
@@ -97,16 +101,17 @@ def build_lexicon(release: EscoRelease) -> dict[str, list[int]]:
 def build(release: EscoRelease, encoder: Encoder, progress: Progress | None = None) -> SkillIndex:
     texts, counts = label_rows(release)
     t0 = time.monotonic()
-    chunks = []
+    emb = np.zeros((len(texts), 384), np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batches of like length: little padding
     step = 8192
     for start in range(0, len(texts), step):
-        chunks.append(encoder.encode(texts[start : start + step]))
+        rows = order[start : start + step]
+        emb[rows] = encoder.encode([texts[i] for i in rows])
         if progress:
             progress(
                 f"embedded {min(start + step, len(texts))}/{len(texts)} ESCO labels "
                 f"{eta(min(start + step, len(texts)), len(texts), time.monotonic() - t0)}"
             )
-    emb = np.concatenate(chunks) if chunks else np.zeros((0, 384), np.float32)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     return SkillIndex(
         release.version,
@@ -121,20 +126,34 @@ def build(release: EscoRelease, encoder: Encoder, progress: Progress | None = No
     )
 
 
-def cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
+def _stem(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
     safe = re.sub(r"[^A-Za-z0-9.+-]+", "_", encoder.model_id)
-    return (root or cache_dir()) / "index" / f"{safe}__esco-{release.version}-{release.fingerprint}.npz"
+    return (root or cache_dir()) / "index" / f"{safe}__esco-{release.version}-{release.fingerprint}"
+
+
+def cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
+    """The index file of this format (its vectors in `emb_path` of it); other formats' files are left alone."""
+    stem = _stem(release, encoder, root)
+    return stem.with_name(f"{stem.name}__v{INDEX_FORMAT}.npz")
+
+
+def emb_path(path: Path) -> Path:
+    return path.with_name(path.stem + ".emb.npy")
 
 
 def save(index: SkillIndex, path: Path) -> None:
+    """Vectors first, then the .npz that names their shape: a reader never sees an .npz without its vectors."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    vectors = emb_path(path)
+    tmp_emb = vectors.with_name(vectors.name + f".{os.getpid()}.tmp.npy")
+    np.save(tmp_emb, np.ascontiguousarray(index.emb, dtype=np.float16))
+    os.replace(tmp_emb, vectors)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
     np.savez(
         tmp,
-        emb=index.emb.astype(np.float16),
         counts=index.label_count,
         meta=np.array(json.dumps(index.meta())),
-        lexicon=np.frombuffer(json.dumps(index.lexicon).encode(), dtype=np.uint8),
+        lexicon=np.frombuffer(orjson.dumps(index.lexicon), dtype=np.uint8),
     )
     os.replace(tmp, path)
 
@@ -156,10 +175,13 @@ def load(path: Path, release: EscoRelease, model_id: str) -> SkillIndex:
                     f"({meta.get('esco_fingerprint')}), the loaded release is {release.version} "
                     f"({release.fingerprint})"
                 )
-            emb = z["emb"].astype(np.float32)
             counts = z["counts"]
-            lexicon = json.loads(z["lexicon"].tobytes()) if "lexicon" in z.files else build_lexicon(release)
-    except (OSError, ValueError, KeyError) as exc:
+            lexicon = orjson.loads(z["lexicon"].tobytes())
+        mapped = np.load(emb_path(path), mmap_mode="r", allow_pickle=False)
+        if mapped.ndim != 2 or mapped.shape[0] != meta.get("label_rows"):
+            raise ValueError(f"{emb_path(path).name} has shape {mapped.shape}, the index {meta.get('label_rows')} rows")
+        emb = np.asarray(mapped, dtype=np.float32)  # one pass over the mapped file; a float32 file stays mapped
+    except (OSError, ValueError, KeyError, orjson.JSONDecodeError) as exc:
         raise IndexCacheError(f"{path.name}: unreadable index cache ({exc})") from None
     if len(counts) != len(release.skills) or int(counts.sum()) != emb.shape[0]:
         raise IndexCacheError(f"{path.name}: {len(counts)} skills / {emb.shape[0]} rows do not match the release")
@@ -188,7 +210,8 @@ def description_texts(release: EscoRelease) -> list[str]:
 
 
 def desc_cache_path(release: EscoRelease, encoder: Encoder, root: Path | None = None) -> Path:
-    return cache_path(release, encoder, root).with_name(cache_path(release, encoder, root).stem + "__desc.npy")
+    stem = _stem(release, encoder, root)
+    return stem.with_name(stem.name + "__desc.npy")
 
 
 def _load_desc(path: Path, release: EscoRelease, encoder: Encoder) -> np.ndarray | None:
@@ -242,19 +265,6 @@ def get_descriptions(
         except OSError as exc:
             log.warning("could not write the description index %s: %s", target, exc)
     return emb
-
-
-def shared_cache_dir() -> Path | None:
-    """A per-user cache that every data directory may read: the index depends only on model and release, and
-    building it takes minutes, so a fresh data directory (a test, a new warehouse) need not build it again.
-    `MCATLAS_SKILLS_SHARED_CACHE=off` turns it off."""
-    value = os.environ.get("MCATLAS_SKILLS_SHARED_CACHE")
-    if value and value.lower() in ("off", "0", "no", "none"):
-        return None
-    if value:
-        return Path(value)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mcatlas" / "skills"
 
 
 def get_index(

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from models.skills.embed import MAX_SEQ_LENGTH, Encoder
+from models.skills.embed import Encoder
 from models.skills.esco import Skill
 from models.skills.index import WORD_RE, SkillIndex, normalise
 from models.skills.rerank import REUSE_LEVELS, Reranker, design, header
@@ -62,6 +62,20 @@ def topic_text(context: Context | None) -> str | None:
         if clean and WORD_RE.search(clean):
             return clean
     return None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread while scoring: its products here are small (a few thousand label rows by a few
+    dozen phrases), and a second thread costs more than it brings on two cores shared with other work (the 178
+    skillbench sentences rank ~35% faster; bench/results/skills_speed.json). The encoder has its own threads."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a scikit-learn dependency, declared in pyproject.toml
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 class OutcomeError(ValueError):
@@ -160,33 +174,7 @@ class Matcher:
     # ------------------------------------------------------------------------------ encoder passes
     def _encode_tokens(self, texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per text: word-piece vectors (n, d), their character offsets (n, 2), attention-mask row sums."""
-        import torch
-
-        model = self.encoder.model
-        # model[0] is the Transformer module, typed as a plain torch Module (its class moved between releases).
-        first: Any = model[0]
-        tok, bert = model.tokenizer, first.auto_model
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * len(texts)
-        bs = self.encoder.batch_size
-        with torch.inference_mode():
-            for b in range(0, len(order), bs):
-                idx = order[b : b + bs]
-                enc = tok(
-                    [texts[i] for i in idx],
-                    return_offsets_mapping=True,
-                    return_tensors="pt",
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_SEQ_LENGTH,
-                )
-                offsets = enc.pop("offset_mapping").numpy()
-                mask = enc["attention_mask"].numpy().astype(bool)
-                hidden = bert(**enc).last_hidden_state.float().numpy()
-                for row, i in enumerate(idx):
-                    keep = mask[row]
-                    out[i] = (hidden[row][keep], offsets[row][keep], keep)
-        return out  # type: ignore[return-value]
+        return self.encoder.encode_tokens(texts)
 
     @staticmethod
     def _phrase_vectors(text: str, hidden: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -319,6 +307,13 @@ class Matcher:
         features, and whether a context was used. The training script fits the weights on exactly these."""
         if self.descriptions is None:
             raise ValueError("the second stage needs the skill description index (service.matcher builds it)")
+        with one_blas_thread():
+            return self._candidates(texts, contexts)
+
+    def _candidates(
+        self, texts: Sequence[str], contexts: Sequence[Context | None] | None
+    ) -> list[tuple[np.ndarray, dict[str, np.ndarray], bool]]:
+        assert self.descriptions is not None
         merged, sent_unit, label_best, pieces = self._first_stage(texts)
         topics = self._topics(contexts) if contexts is not None else [None] * len(texts)
         desc = self.descriptions
@@ -355,6 +350,10 @@ class Matcher:
             raise ValueError(f"{len(contexts)} contexts for {len(texts)} texts")
         if not texts:
             return []
+        with one_blas_thread():
+            return self._rank(texts, top_k, contexts)
+
+    def _rank(self, texts: Sequence[str], top_k: int, contexts: Sequence[Context | None] | None) -> list[list[Match]]:
         if self.reranker is None or self.descriptions is None:
             merged = self._first_stage(texts)[0]
             ranked = [sorted(m.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k] for m in merged]

@@ -81,6 +81,24 @@ def test_index_cache_roundtrip_and_refusal_of_another_model(matcher, tmp_path, c
         index_mod.load(path, rel, "another-model@0000")
 
 
+def test_index_vectors_lie_beside_the_npz_as_mappable_float16(matcher, tmp_path):
+    idx = matcher.index
+    rel = _release_of(idx)
+    path = index_mod.cache_path(rel, matcher.encoder, tmp_path)
+    assert path.name.endswith(f"__v{index_mod.INDEX_FORMAT}.npz")  # a file of another format is never read
+    index_mod.save(idx, path)
+    vectors = np.load(index_mod.emb_path(path), mmap_mode="r")
+    assert vectors.dtype == np.float16 and vectors.shape == idx.emb.shape
+    again = index_mod.load(path, rel, idx.model_id)
+    assert again.emb.dtype == np.float32 and again.lexicon == idx.lexicon
+    np.save(index_mod.emb_path(path), np.zeros((3, idx.emb.shape[1]), np.float16))
+    with pytest.raises(index_mod.IndexCacheError, match="has shape"):
+        index_mod.load(path, rel, idx.model_id)
+    index_mod.emb_path(path).unlink()
+    with pytest.raises(index_mod.IndexCacheError, match="unreadable"):
+        index_mod.load(path, rel, idx.model_id)
+
+
 def test_a_cache_file_from_another_model_is_rebuilt_not_used(matcher, tmp_path, caplog):
     idx = matcher.index
     rel = _release_of(idx)
