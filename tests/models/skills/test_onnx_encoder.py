@@ -149,18 +149,23 @@ def test_ranking_with_the_onnx_file_imports_no_torch(skills_env, matcher):
     if embed.cuda_may_be_present():
         pytest.skip("this machine has an NVIDIA driver: auto asks torch")
     assert report["heavy"] == []
+    torch_matcher = _torch_twin(matcher)
+    want = torch_matcher.rank(["Write SQL queries to analyse sales data", "work in teams"], 10)
+    got = [[s["uri"] for s in line["skills"]] for line in report["out"]]
+    assert got == [[m.uri for m in r] for r in want]
+
+
+def _torch_twin(matcher):
+    """The same matcher with the torch encoder: what the ONNX path must agree with."""
     from models.skills.matcher import Matcher
 
-    torch_matcher = Matcher(
+    return Matcher(
         matcher.index,
         Encoder(backend="torch"),
         descriptions=matcher.descriptions,
         skills=_skills(matcher),
         reranker=matcher.reranker,
     )
-    want = torch_matcher.rank(["Write SQL queries to analyse sales data", "work in teams"], 10)
-    got = [[s["uri"] for s in line["skills"]] for line in report["out"]]
-    assert got == [[m.uri for m in r] for r in want]
 
 
 SENTENCES = [
@@ -175,15 +180,9 @@ SENTENCES = [
 
 
 def test_onnx_and_torch_matchers_rank_alike(skills_env, matcher):
-    from models.skills.matcher import Context, Matcher
+    from models.skills.matcher import Context
 
-    torch_matcher = Matcher(
-        matcher.index,
-        Encoder(backend="torch"),
-        descriptions=matcher.descriptions,
-        skills=_skills(matcher),
-        reranker=matcher.reranker,
-    )
+    torch_matcher = _torch_twin(matcher)
     contexts = [Context(title="Data analysis for managers")] + [None] * (len(SENTENCES) - 1)
     for ctx in (None, contexts):
         got, want = matcher.rank(SENTENCES, 10, contexts=ctx), torch_matcher.rank(SENTENCES, 10, contexts=ctx)
