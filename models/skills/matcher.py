@@ -66,9 +66,10 @@ def topic_text(context: Context | None) -> str | None:
 
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """numpy's BLAS on one thread while scoring: its products here are small (a few thousand label rows by a few
-    dozen phrases), and a second thread costs more than it brings on two cores shared with other work (the 178
-    skillbench sentences rank ~35% faster; bench/results/skills_speed.json). The encoder has its own threads."""
+    """numpy's BLAS on one thread while scoring. Its products here are small (a few thousand label rows by a few
+    dozen phrases per outcome), and on two cores shared with other work a second BLAS thread waits for a core more
+    than it computes: measured on the 178 skillbench sentences, 2.3-2.9 s instead of 3.3-4.2 s with the machine
+    busy, the same on an idle one (600 edX sentences: up to ~12% slower idle). The encoder has its own threads."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - a scikit-learn dependency, declared in pyproject.toml
