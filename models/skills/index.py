@@ -234,14 +234,24 @@ def _load_desc(path: Path, release: EscoRelease, encoder: Encoder) -> np.ndarray
     return emb
 
 
+def cache_candidates(
+    path_of: Callable[[EscoRelease, Encoder, Path | None], Path],
+    release: EscoRelease,
+    encoder: Encoder,
+    root: Path | None,
+) -> list[Path]:
+    """Where a cached file is looked for and written, in order: under `root` (default the data directory's
+    cache), then, when no root is given, the shared per-user cache (off when MCATLAS_SKILLS_SHARED_CACHE=off)."""
+    shared = shared_cache_dir() if root is None else None
+    return [path_of(release, encoder, root)] + ([path_of(release, encoder, shared)] if shared else [])
+
+
 def get_descriptions(
     release: EscoRelease, encoder: Encoder, root: Path | None = None, progress: Progress | None = log.info
 ) -> np.ndarray:
     """(skills, dim) unit vectors of label + description, float16, memory-mapped; built once per model and release
     beside the label index (same cache folders, same rule: a file built from other inputs is rebuilt)."""
-    path = desc_cache_path(release, encoder, root)
-    shared = shared_cache_dir() if root is None else None
-    candidates = [path] + ([desc_cache_path(release, encoder, shared)] if shared else [])
+    candidates = cache_candidates(desc_cache_path, release, encoder, root)
     for candidate in candidates:
         if candidate.exists():
             found = _load_desc(candidate, release, encoder)
@@ -276,9 +286,8 @@ def get_index(
     Looks in `root` (default `$MCATLAS_DATA_DIR/cache/skills`), then, when no root is given, in the shared per-user
     cache; a file built with another model or release is reported and never used.
     """
-    path = cache_path(release, encoder, root)
-    shared = shared_cache_dir() if root is None else None
-    candidates = [path] + ([cache_path(release, encoder, shared)] if shared else [])
+    candidates = cache_candidates(cache_path, release, encoder, root)
+    path = candidates[0]
     for candidate in candidates:
         if candidate.exists():
             try:
@@ -292,7 +301,7 @@ def get_index(
         )
     index = build(release, encoder, progress=progress)
     save(index, path)
-    if shared:
+    if len(candidates) > 1:
         try:
             save(index, candidates[1])
         except OSError as exc:
