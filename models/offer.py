@@ -36,12 +36,12 @@ MAX_RAW_DEPTH = 32  # nesting of lists and dicts in a parsed item (extras includ
 Line = Annotated[str, Field(max_length=MAX_LINE_CHARS)]
 
 ParticipationForm = Literal["online", "blended", "on-site"]
-GivenOrEstimated = Literal["given", "estimated"]
+EctsFlag = Literal["given", "converted", "estimated"]
 GivenOrInferred = Literal["given", "inferred"]
 # The same values as tuples, generated from the Literals: the normaliser, the parsers' vocabularies and the
 # warehouse's accepted-values check read these, so no copy of an enumeration can drift from the schema.
 PARTICIPATION_FORMS: tuple[ParticipationForm, ...] = get_args(ParticipationForm)
-ECTS_FLAGS: tuple[GivenOrEstimated, ...] = get_args(GivenOrEstimated)
+ECTS_FLAGS: tuple[EctsFlag, ...] = get_args(EctsFlag)
 EQF_FLAGS: tuple[GivenOrInferred, ...] = get_args(GivenOrInferred)
 
 
@@ -202,12 +202,19 @@ class Offer(_Strict):
     )
 
     ects: float | None = Field(None, gt=0, le=240, description="ECTS credits.")
-    ects_flag: GivenOrEstimated | None = Field(
-        None, description="`given` when the source states ECTS, `estimated` when derived from workload."
+    ects_flag: EctsFlag | None = Field(
+        None,
+        description="`given` when the source states ECTS; `converted` from credits of a national system at its "
+        "published rate (UK CATS / SCQF credit points, 2 per ECTS); `estimated` when derived from workload (25-30 h "
+        "per ECTS) or marked as an estimate by the source. A given value that contradicts the source's own hours "
+        "by more than a factor of 2 stays `given` with an `ects.conflicts_with_hours` explanation.",
     )
     eqf_level: int | None = Field(None, ge=1, le=8, description="European Qualifications Framework level.")
     eqf_flag: GivenOrInferred | None = Field(
-        None, description="`given` when the source states the EQF level, `inferred` from an explicit signal."
+        None,
+        description="`given` when the source states the EQF level; `inferred` from an explicit signal: a national "
+        "framework level mapped by its EQF referencing report (table qf_levels), a named qualification or cycle "
+        "(Bachelor, Master, PhD). A stage of study alone (Undergraduate, Postgraduate) infers no level.",
     )
     level_raw: str | None = Field(
         None, max_length=MAX_LINE_CHARS, description="Level or difficulty as the source gives it."

@@ -5,4 +5,4 @@ rule or a reference table changes, so that the next harvest normalises every lis
 records normalised by the old rules.
 """
 
-NORMALISER_VERSION = "1.6.0"
+NORMALISER_VERSION = "1.7.0"

@@ -24,9 +24,12 @@ from models.normalise.credits import (
     HOURS_PER_ECTS_MAX,
     HOURS_PER_ECTS_MIN,
     cats_in_text,
+    ects_from_uk_credits,
+    ects_hours_conflict,
     ects_in_text,
     eqf_in_text,
     estimate_ects,
+    infer_eqf_from_credits,
     infer_eqf_from_level,
     infer_eqf_from_text,
     parse_ects,
@@ -318,16 +321,14 @@ def _workload(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> No
 
 def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
     if item.get("ects") is not None:
+        _ects_conflict(item, ex, ctx)
         return
     for field in ("workload_raw", "certificate_type", "title"):
         cats = cats_in_text(item.get(field))
         if cats is not None:
-            item["ects"], item["ects_flag"] = cats / 2, "estimated"
-            ex.append(
-                explain(
-                    "ects", cats / 2, field, item.get(field), "ects.from_uk_cats", f"{cats:g} UK credits / 2 per ECTS"
-                )
-            )
+            credits = ects_from_uk_credits(cats)
+            item["ects"], item["ects_flag"] = credits.value, "converted"
+            ex.append(explain("ects", credits.value, field, item.get(field), credits.rule, credits.note))
             return
     lo, hi = item.get("workload_hours_min"), item.get("workload_hours_max")
     if lo and hi and ctx.get("hours_from") in ("given", "workload"):
@@ -336,6 +337,23 @@ def _ects_estimate(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) 
         ex.append(explain("ects", credits.value, raw_field, item.get(raw_field), credits.rule, credits.note))
         if credits.value is not None:
             item["ects"], item["ects_flag"] = credits.value, "estimated"
+
+
+def _ects_conflict(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
+    """A given ECTS value that contradicts the hours the same source states (more than a factor of 2 off 25-30 h
+    per ECTS) is kept, flag `given`, and explained as `ects.conflicts_with_hours` with the arithmetic: the analyst
+    decides which of the two to trust. Hours derived from the ECTS themselves are never compared."""
+    ects, lo, hi = item.get("ects"), item.get("workload_hours_min"), item.get("workload_hours_max")
+    if (
+        item.get("ects_flag") != "given"
+        or not (ects and lo and hi)
+        or ctx.get("hours_from") not in ("given", "workload")
+    ):
+        return
+    why = ects_hours_conflict(ects, lo, hi)
+    if why:
+        raw_field = "workload_raw" if ctx["hours_from"] == "workload" else "workload_hours_min"
+        ex.append(explain("ects", ects, raw_field, item.get(raw_field), "ects.conflicts_with_hours", why))
 
 
 # ---- EQF, participation, assessment, quality assurance ---------------------------------------------------------
@@ -376,6 +394,17 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         return
     if swedish is not None:
         notes.append(("level_raw", swedish))
+    # Framework levels of the credit schemes the record states (XCRI-CAP: The Open University level 1, SCQF level 7)
+    # outrank a stage-of-study word in level_raw ("Undergraduate" spans EQF 5 and 6)
+    credits = infer_eqf_from_credits(_extras(item).get("credits"))
+    if credits is not None and credits.value is not None:
+        item["eqf_level"], item["eqf_flag"] = credits.value, "inferred"
+        ex.append(
+            explain("eqf_level", credits.value, "extras.credits", _credit_levels(item), credits.rule, credits.note)
+        )
+        return
+    if credits is not None:
+        notes.insert(0, ("extras.credits", credits))
     for field in ("level_raw", "certificate_type"):
         if item.get(field):
             level = infer_eqf_from_level(str(item[field]))
@@ -391,7 +420,18 @@ def _eqf(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:
         ex.append(explain("eqf_level", level.value, "description", item.get("description"), level.rule, level.note))
         return
     for field, level in notes:
-        ex.append(explain("eqf_level", None, field, item[field], level.rule, level.note))
+        raw = _credit_levels(item) if field == "extras.credits" else item[field]
+        ex.append(explain("eqf_level", None, field, raw, level.rule, level.note))
+
+
+def _credit_levels(item: dict[str, Any]) -> list[str]:
+    """The credit schemes' levels as the record states them ('The Open University level 1'), for the trail."""
+    credits = _extras(item).get("credits")
+    return [
+        f"{c.get('scheme')} level {c.get('level')}"
+        for c in credits or []
+        if isinstance(c, dict) and c.get("scheme") and c.get("level")
+    ]
 
 
 def _participation(item: dict[str, Any], ex: Explanations, ctx: dict[str, Any]) -> None:

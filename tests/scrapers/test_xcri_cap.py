@@ -52,7 +52,7 @@ def test_own_feed_bom_xhtml_credits_runs_and_duplicates():
     assert first.source_id == "SC101" and [r.run_id for r in first.runs] == ["SC1012026J", "SC1012027B"]
     assert str(first.runs[0].start_date) == "2026-10-03" and first.participation_form == "online"
     assert first.assessment.startswith("One tutor-marked assignment") and "quiz" in first.assessment
-    assert first.ects == 5 and first.ects_flag == "estimated"  # 10 UK credits
+    assert first.ects == 5 and first.ects_flag == "converted"  # 10 UK credits, 2 per ECTS
     assert first.price_amount == 450 and first.price_currency == "GBP"
     assert welsh.titles == {"en": "Welsh for beginners", "cy": "Cymraeg i ddechreuwyr"}
     assert welsh.languages == [] and page.stats["xcri_cap/missing_language"] == 1  # missing language: kept, counted

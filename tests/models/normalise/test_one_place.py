@@ -14,7 +14,7 @@ from models.offer import (
     ECTS_FLAGS,
     EQF_FLAGS,
     PARTICIPATION_FORMS,
-    GivenOrEstimated,
+    EctsFlag,
     GivenOrInferred,
     ParticipationForm,
     form_vocabulary,
@@ -24,7 +24,7 @@ from scrapers.parsers import edx, elm, moochub, schema_org
 
 def test_enumerations_are_the_literals_args() -> None:
     assert PARTICIPATION_FORMS == get_args(ParticipationForm) == ("online", "blended", "on-site")
-    assert ECTS_FLAGS == get_args(GivenOrEstimated) and EQF_FLAGS == get_args(GivenOrInferred)
+    assert ECTS_FLAGS == get_args(EctsFlag) and EQF_FLAGS == get_args(GivenOrInferred)
     assert participation.Form is ParticipationForm
 
 
@@ -39,7 +39,7 @@ def test_the_warehouse_accepts_exactly_the_schemas_values() -> None:
     assert tests == {"participation_form": "participation_forms", "ects_flag": "ects_flags", "eqf_flag": "eqf_flags"}
     handed = {k: tuple(v.split(",")) for k, v in build.enumerations().items()}
     assert handed["MCATLAS_ENUM_PARTICIPATION_FORMS"] == get_args(ParticipationForm)
-    assert handed["MCATLAS_ENUM_ECTS_FLAGS"] == get_args(GivenOrEstimated)
+    assert handed["MCATLAS_ENUM_ECTS_FLAGS"] == get_args(EctsFlag)
     assert handed["MCATLAS_ENUM_EQF_FLAGS"] == get_args(GivenOrInferred)
 
 
