@@ -241,20 +241,48 @@ def export(fmt: str, out: Path | None, where: str | None, force: bool, verify_di
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="HTML file to write, e.g. report.html.",
+    help="File to write, e.g. report.html or report.pdf.",
 )
-def report(out: Path) -> None:
-    """Write a self-contained HTML report with charts, each followed by the query behind it."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf"]),
+    default=None,
+    help="html (self-contained page) or pdf (printed by headless Chromium); default: from --out's suffix, else html.",
+)
+@click.option(
+    "--charts-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write each chart as its own file into this folder (<chart>.svg, <chart>.png).",
+)
+@click.option(
+    "--chart-format",
+    "chart_formats",
+    type=click.Choice(["svg", "png"]),
+    multiple=True,
+    default=("svg",),
+    show_default=True,
+    help="Chart file format for --charts-dir; repeat for both. PNG is rendered by headless Chromium.",
+)
+def report(out: Path, fmt: str | None, charts_dir: Path | None, chart_formats: tuple[str, ...]) -> None:
+    """Write the report: introduction, method, caveats and charts, each chart followed by the query behind it."""
     from pipelines.release import ReleaseError
     from pipelines.release.report import build_report
 
+    fmt = fmt or ("pdf" if out.suffix.lower() == ".pdf" else "html")
     try:
-        result = build_report(out)
+        result = build_report(out, fmt=fmt, charts_dir=charts_dir, chart_formats=chart_formats)
     except ReleaseError as exc:
         fail(str(exc))
     for name, note in result["not_drawn"].items():
         click.echo(f"  {name}: {note}", err=True)
-    click.echo(f"wrote report to {out} ({len(result['drawn'])} charts drawn, {len(result['not_drawn'])} not)")
+    sample = " from sample (snapshot) data" if result["sample"] else ""
+    files = f"; {len(result['chart_files'])} chart files in {charts_dir}" if charts_dir else ""
+    click.echo(
+        f"wrote {fmt.upper()} report to {out}{sample} ({len(result['drawn'])} charts drawn, "
+        f"{len(result['not_drawn'])} not){files}"
+    )
 
 
 # ------------------------------------------------------------------------------------------- schema

@@ -131,6 +131,10 @@ QUALITY_MARTS = (
     "euroteq_vocabulary",
     "euroteq_eligibility",
     "euroteq_eligible_offers",
+    "provider_aliases",
+    "provider_countries",
+    "provider_names",
+    "offer_providers",
 )
 _BUILT: dict[bool, Path] = {}
 

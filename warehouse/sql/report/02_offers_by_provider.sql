@@ -1,10 +1,10 @@
--- title: Offers by provider (top 20)
--- about: current offers by awarding body or provider, the 20 largest.
+-- title: Courses by provider (top 20)
+-- about: Courses by awarding body or provider, the 20 largest; a course listed on several sources counts once, under the canonical name of the provider its best source names (spellings merged in provider_names, each with its reason).
 -- chart: bar
 -- requires: offers
-select coalesce(provider, 'unknown') as provider, count(*) as offers
-from offers
-where status = 'active'
+-- empty: No current courses: the warehouse holds no active listing.
+select coalesce(provider, 'unknown') as provider, count(*) as courses
+from report_courses
 group by all
-order by offers desc, provider
+order by courses desc, provider
 limit 20;

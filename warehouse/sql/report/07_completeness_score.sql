@@ -1,9 +1,10 @@
 -- title: Completeness score
--- about: current offers by how many of the nine required standard elements they state.
+-- about: Courses by how many of the nine required standard elements their best source's listing states; a course listed on several sources counts once.
 -- chart: column
 -- requires: offer_completeness
-select required_present || ' of ' || required_total as elements_stated, count(*) as offers
-from offer_completeness
-where status = 'active'
+-- empty: No current courses: the warehouse holds no active listing.
+select k.required_present || ' of ' || k.required_total as elements_stated, count(*) as courses
+from offer_completeness k
+join report_courses using (source, source_id)
 group by all
-order by any_value(required_present);
+order by any_value(k.required_present);

@@ -7,12 +7,16 @@ with texts as (
     select
         o.source,
         o.source_id,
-        lower(concat_ws(' ', o.description, o.extras ->> '$.teaching_methods', o.stackability)) as method_text,
+        -- teaching methods: DTU's and LHÉO's teaching_methods, the eduXchange (EuroTeQ) consumer's activities
+        lower(concat_ws(' ', o.description, o.extras ->> '$.teaching_methods', o.extras ->> '$.activities',
+            o.stackability)) as method_text,
         lower(concat_ws(' ', o.title, o.description, o.extras ->> '$.teaching_methods',
             (select string_agg(l.text, ' ') from {{ ref('learning_outcomes') }} l
              where l.source = o.source and l.source_id = o.source_id))) as theme_text,
+        -- member courses of a programme: the parsers' shared marker (member_courses), Coursera's and edX's ids
         greatest(coalesce(json_array_length(o.extras -> '$.course_ids'), 0),
-                 coalesce(json_array_length(o.extras -> '$.course_keys'), 0)) as n_courses
+                 coalesce(json_array_length(o.extras -> '$.course_keys'), 0),
+                 coalesce(json_array_length(o.extras -> '$.member_courses'), 0)) as n_courses
     from {{ ref('offers') }} o
 ),
 found as (
