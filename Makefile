@@ -1,5 +1,6 @@
-# Two commands on a fresh machine: `make run` builds the warehouse from the bundled snapshot, `make test` runs
-# the tests. Each creates the virtual environment and installs the project when missing or out of date.
+# Two commands on a fresh machine: `make run` builds the warehouse from the bundled snapshot (sample data, ~100
+# offers; `mcatlas run --live` harvests the real endpoints, README "Real data"), `make test` runs the tests. Each
+# creates the virtual environment and installs the project when missing or out of date.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,8 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $(STAMP)
 
+# DAGSTER_HOME as for `make dev`: the run and its materialisations land in the same instance (.dagster/), so the UI
+# shows them instead of "Never materialized".
 run: $(STAMP)
-	$(BIN)/mcatlas run
+	DAGSTER_HOME=$(CURDIR) $(BIN)/mcatlas run
 
 # The skill tests swap the active ESCO release for a small subset inside their process: they run in a process of
 # their own so the end-to-end tests always see the shipped release.

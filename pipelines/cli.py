@@ -120,18 +120,44 @@ def run_lock(wait_seconds: float) -> Iterator[None]:
 @click.option("--source", "sources", multiple=True, help="Harvest only these sources (default: all enabled).")
 @click.option("--no-harvest", is_flag=True, help="Skip harvesting; rebuild the warehouse from the landing area.")
 @click.option("--wait", default=600.0, show_default=True, help="Seconds to wait for another run to finish.")
-def run(live: bool, sources: tuple[str, ...], no_harvest: bool, wait: float) -> None:
-    """Materialise every asset in-process: harvest each source, then load and build the warehouse."""
+@click.option(
+    "--purge-sample",
+    is_flag=True,
+    help="With --live: move the bundled sample (warehouse and snapshot landing runs) aside into "
+    "$MCATLAS_DATA_DIR/sample-<time>/ first, instead of refusing to mix it with real data.",
+)
+def run(live: bool, sources: tuple[str, ...], no_harvest: bool, wait: float, purge_sample: bool) -> None:
+    """Materialise every asset in-process: harvest each source, then load and build the warehouse.
+
+    A warehouse holds either the bundled sample (snapshot runs) or real data (live runs), never both: a run of the
+    other mode refuses with one line before anything is crawled (see --purge-sample)."""
     from pipelines.resources import CrawlerResource
     from pipelines.runner import run_all
+    from warehouse import db
 
     try:  # without --live, MCATLAS_CRAWL_MODE decides (as in scheduled Dagster runs)
         mode = "live" if live else CrawlerResource().crawl_mode()
     except ValueError as exc:
         fail(str(exc))
+    if purge_sample and mode != "live":
+        fail("--purge-sample goes with a live run (--live or MCATLAS_CRAWL_MODE=live)")
     where = "real endpoints" if mode == "live" else "bundled snapshot, offline"
     click.echo(f"mcatlas run: {mode} mode ({where})", err=True)
     with run_lock(wait):
+        try:
+            if purge_sample and (aside := db.purge_sample()) is not None:
+                click.echo(f"mcatlas run: the sample was moved to {aside} (delete it when no longer needed)", err=True)
+            if not no_harvest:
+                db.check_harvest_mode(mode)
+            elif db.describe_modes(modes := db.harvest_modes()) == "mixed":
+                # runs landed by `mcatlas crawl` are loaded as they are: refuse to load both kinds into one warehouse
+                counts = ", ".join(f"{n} {m}" for m, n in modes.items())
+                fail(
+                    f"{db.db_path()} and its landing area hold both sample and live harvest runs ({counts}); "
+                    "rerun with --live --purge-sample to set the sample aside, or use another MCATLAS_DATA_DIR"
+                )
+        except db.WarehouseError as exc:
+            fail(str(exc))
         ok = run_all(mode=mode, sources=list(sources) or None, harvest=not no_harvest, echo=click.echo)
     sys.exit(0 if ok else 1)
 
@@ -164,13 +190,22 @@ def sources(markdown: bool, update_readme: bool) -> None:
         click.echo(reg.markdown_table())
         return
     pad = " " * 25
+    disabled = [name for name, src in reg.registry().items() if not src.enabled]
     for src in reg.registry().values():
-        click.echo(f"{src.name:24} {src.type:22} {src.country or '--':3} {src.access:10} {src.provider}")
+        state = "" if src.enabled else "[DISABLED] "
+        click.echo(f"{src.name:24} {state}{src.type:22} {src.country or '--':3} {src.access:10} {src.provider}")
+        if not src.enabled:
+            click.echo(f"{pad}disabled: not harvested by `mcatlas run` or the schedules (`mcatlas parse` reads it)")
         click.echo(f"{pad}platform: {src.platform or reg.NOT_STATED_CELL}")
         click.echo(f"{pad}institutions: {src.institutions or reg.NOT_STATED_CELL}")
         click.echo(f"{pad}verified: {src.verification}")
         if src.notes:
             click.echo(f"{pad}notes: {src.notes}")
+    total = len(reg.registry())
+    click.echo(
+        f"{total} sources: {total - len(disabled)} enabled, {len(disabled)} disabled"
+        + (f" ({', '.join(disabled)})" if disabled else "")
+    )
     gaps = {name: src.missing() for name, src in reg.registry().items() if src.missing()}
     if gaps:
         listed = "; ".join(f"{name} ({', '.join(fields)})" for name, fields in gaps.items())

@@ -293,3 +293,111 @@ def build_core(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
     run_build(con, select=["+offers", "+learning_outcomes"])
     return {"offers": count(con, "offers"), "learning_outcomes": count(con, "learning_outcomes")}
+
+
+# ------------------------------------------------------------------------------------------ harvest modes
+# The bundled snapshot is a small self-written sample; a live harvest is real data. One warehouse holds one or the
+# other, never both: a mix would count sample offers as real ones (and a live run would withdraw the sample).
+HARVEST_MODES = ("snapshot", "live")
+SAMPLE_MODE = "snapshot"
+
+
+class HarvestModeConflict(WarehouseError):
+    pass
+
+
+def _landed_modes(landing: Path) -> dict[tuple[str, str], str]:
+    """(source, run_id) -> crawl mode of every finished landing run (from its stats.json); runs without one are
+    skipped (a crawl that died before writing stats landed nothing)."""
+    found: dict[tuple[str, str], str] = {}
+    if not landing.is_dir():
+        return found
+    for source_dir in sorted(p for p in landing.iterdir() if p.is_dir()):
+        for run_dir in finished_runs(landing, source_dir.name):
+            try:
+                mode = json.loads((run_dir / "stats.json").read_text(encoding="utf-8")).get("mcatlas/mode")
+            except (OSError, ValueError, AttributeError):
+                continue
+            if mode:
+                found[(source_dir.name, run_dir.name)] = str(mode)
+    return found
+
+
+def harvest_modes(db_file: Path | None = None, landing: Path | None = None) -> dict[str, int]:
+    """Harvest runs per crawl mode (snapshot | live) in the warehouse and the landing area it is loaded from."""
+    from models.landing import landing_root
+
+    target = Path(db_file) if db_file else db_path()
+    runs = _landed_modes(Path(landing) if landing else landing_root())
+    if target.exists():
+        with connect_checked(target, read_only=True) as con:
+            has_runs = scalar(con, "select count(*) from duckdb_tables() where table_name = 'harvest_runs'")
+            if has_runs:
+                rows = con.execute("select source, run_id, mode from harvest_runs where mode is not null").fetchall()
+                runs.update({(source, run_id): mode for source, run_id, mode in rows})
+    counts: dict[str, int] = {}
+    for mode in runs.values():
+        counts[mode] = counts.get(mode, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def describe_modes(modes: dict[str, int]) -> str:
+    """'sample' (snapshot only), 'live' (live only), 'mixed' or 'empty': what a warehouse holds."""
+    if not modes:
+        return "empty"
+    if set(modes) == {SAMPLE_MODE}:
+        return "sample"
+    if SAMPLE_MODE not in modes:
+        return "live"
+    return "mixed"
+
+
+def check_harvest_mode(mode: str, db_file: Path | None = None, landing: Path | None = None) -> dict[str, int]:
+    """Refuse (HarvestModeConflict, one line) a harvest whose mode differs from the runs already in the warehouse or
+    its landing area; returns the runs per mode found. Called wherever harvests start: `mcatlas run` and the
+    Dagster harvest assets."""
+    if mode not in HARVEST_MODES:
+        raise HarvestModeConflict(f"crawl mode {mode!r}: expected snapshot or live")
+    modes = harvest_modes(db_file, landing)
+    other = {m: n for m, n in modes.items() if m != mode}
+    if not other:
+        return modes
+    target = Path(db_file) if db_file else db_path()
+    held = ", ".join(f"{n} {m} harvest run{'s' if n != 1 else ''}" for m, n in other.items())
+    if mode == "live":
+        raise HarvestModeConflict(
+            f"{target} holds the bundled sample ({held}); a live harvest would mix real offers with it: rerun with "
+            "`mcatlas run --live --purge-sample` to set the sample aside first, or set MCATLAS_DATA_DIR to a new folder"
+        )
+    raise HarvestModeConflict(
+        f"{target} holds live data ({held}); a snapshot run would mix the bundled sample into it: "
+        "set MCATLAS_DATA_DIR to another folder (e.g. MCATLAS_DATA_DIR=data-sample) for the sample"
+    )
+
+
+def purge_sample(db_file: Path | None = None, landing: Path | None = None) -> Path | None:
+    """Set the sample aside before a live harvest: the warehouse file (it holds sample rows in every table built from
+    them) and the snapshot runs of the landing area move into `$MCATLAS_DATA_DIR/sample-<time>/`; live landing runs
+    stay and are loaded into a fresh warehouse. Returns that folder, or None when there was no sample."""
+    import shutil
+
+    from models.landing import landing_root
+
+    target = Path(db_file) if db_file else db_path()
+    root = Path(landing) if landing else landing_root()
+    if SAMPLE_MODE not in harvest_modes(target, root):
+        return None
+    aside = data_dir() / f"sample-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    (aside / "landing").mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        # nobody else may be writing it while it moves: wait for any writer, then let go and move
+        with connect(target, read_only=False):
+            pass
+        for path in (target, target.with_name(target.name + ".wal")):
+            if path.exists():
+                shutil.move(str(path), str(aside / path.name))
+    for (source, run_id), mode in _landed_modes(root).items():
+        if mode == SAMPLE_MODE:
+            (aside / "landing" / source).mkdir(exist_ok=True)
+            shutil.move(str(root / source / run_id), str(aside / "landing" / source / run_id))
+    return aside

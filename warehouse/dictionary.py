@@ -1,13 +1,15 @@
 """The data dictionary: every table and column of the warehouse with its type, meaning and the SQL behind it.
 
-Meanings come from two places only: the dbt project's schema and source files (warehouse/dbt/models/**.yml, read
-from the dbt manifest) and, for columns that carry an Offer field, the Offer schema's field descriptions
-(models/offer.py). `apply_comments` stores them as DuckDB comments so they travel with the file.
+Meanings come from two places only: the dbt project's schema and source files (warehouse/dbt/models/**.yml and
+seeds/*.yml, read as YAML: what dbt's manifest holds of them, without a `dbt parse` of seconds) and, for columns
+that carry an Offer field, the Offer schema's field descriptions (models/offer.py). `apply_comments` stores them as
+DuckDB comments so they travel with the file.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -17,38 +19,80 @@ from models.offer import Offer
 # Tables whose columns may carry Offer fields (and models with `meta: {offer_shaped: true}`).
 OFFER_SHAPED = ("offers", "stg_offers", "offers_overview")
 SYSTEM_SCHEMAS = ("information_schema", "pg_catalog")
+DBT_PROJECT_DIR = Path(__file__).with_name("dbt")
+SEED_PATHS = ("seeds", "../../models/reference")  # dbt_project.yml's seed-paths
+
+
+def _tables() -> dict[str, dict[str, Any]]:
+    """Relation name -> description, built_by, meta, columns; from the dbt project's schema and source files."""
+    files = sorted(p for root in _yaml_roots() for p in root.rglob("*.yml") if "target" not in p.parts)
+    return _tables_of(tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+
+def _yaml_roots() -> list[Path]:
+    return [DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "seeds"]
+
+
+def _seed_file(name: str) -> str:
+    """The seed's CSV as dbt's original_file_path names it (relative to the dbt project; seed-paths in
+    dbt_project.yml)."""
+    for folder in SEED_PATHS:
+        if (DBT_PROJECT_DIR / folder / f"{name}.csv").exists():
+            return f"{folder}/{name}.csv"
+    return f"seeds/{name}.csv"
+
+
+def _meta(node: dict[str, Any]) -> dict[str, Any]:
+    return {**(node.get("meta") or {}), **((node.get("config") or {}).get("meta") or {})}
+
+
+@cache
+def _tables_of(files: tuple[tuple[str, int], ...]) -> dict[str, dict[str, Any]]:
+    """Read straight from the YAML files (what dbt's manifest holds of them, without a `dbt parse` of seconds): the
+    dictionary answers at once on a fresh checkout and after any edit. `files` (path, mtime) keys the cache."""
+    import yaml
+
+    sql_files = {p.stem: p for p in (DBT_PROJECT_DIR / "models").rglob("*.sql")}
+    tables: dict[str, dict[str, Any]] = {}
+    for name, _ in files:
+        doc = yaml.load(Path(name).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if not isinstance(doc, dict):
+            continue
+        for src in doc.get("sources") or []:
+            for node in src.get("tables") or []:
+                entry = {**node, "meta": _meta(node)}
+                tables[node.get("identifier") or node["name"]] = _entry(
+                    entry, entry["meta"].get("built_by") or "python"
+                )
+        for kind in ("models", "seeds", "snapshots"):
+            for node in doc.get(kind) or []:
+                alias = (node.get("config") or {}).get("alias") or node["name"]
+                if kind == "seeds":
+                    path = _seed_file(node["name"])
+                elif node["name"] in sql_files:
+                    path = sql_files[node["name"]].relative_to(DBT_PROJECT_DIR).as_posix()
+                else:
+                    continue  # a schema entry without its model is no relation dbt builds
+                tables[alias] = _entry({**node, "meta": _meta(node)}, f"warehouse/dbt/{path}")
+    # models and seeds that no schema file describes are relations all the same (undocumented ones)
+    for name, sql in sql_files.items():
+        tables.setdefault(name, _entry({}, f"warehouse/dbt/{sql.relative_to(DBT_PROJECT_DIR).as_posix()}"))
+    for folder in SEED_PATHS:
+        for csv in sorted((DBT_PROJECT_DIR / folder).glob("*.csv")):
+            tables.setdefault(csv.stem, _entry({}, f"warehouse/dbt/{folder}/{csv.name}"))
+    return tables
 
 
 def _entry(node: dict[str, Any], built_by: str) -> dict[str, Any]:
+    columns = node.get("columns") or {}
+    if isinstance(columns, list):  # a schema file lists columns; dbt's manifest keys them by name
+        columns = {c["name"]: c for c in columns}
     return {
         "description": node.get("description") or None,
         "built_by": built_by,
         "meta": node.get("meta") or {},
-        "columns": {c: (v.get("description") or None) for c, v in (node.get("columns") or {}).items()},
+        "columns": {c: (v.get("description") or None) for c, v in columns.items()},
     }
-
-
-def _tables() -> dict[str, dict[str, Any]]:
-    """Relation name -> description, built_by, meta, columns; from the dbt manifest (schema and source files)."""
-    from warehouse.build import manifest
-
-    return _tables_of(id(manifest()))
-
-
-@cache
-def _tables_of(manifest_id: int) -> dict[str, dict[str, Any]]:
-    from warehouse.build import manifest
-
-    found = manifest()
-    tables: dict[str, dict[str, Any]] = {}
-    for node in found["sources"].values():
-        meta = node.get("meta") or {}
-        tables[node.get("identifier") or node["name"]] = _entry(node, meta.get("built_by") or "python")
-    for node in found["nodes"].values():
-        if node["resource_type"] in ("model", "seed", "snapshot"):
-            path = f"warehouse/dbt/{node['original_file_path']}"
-            tables[node.get("alias") or node["name"]] = _entry(node, path)
-    return tables
 
 
 def column_meaning(table: str, column: str) -> str | None:

@@ -140,6 +140,20 @@ def onnx_path(model_id: str) -> Path:
     return (shared_cache_dir() or cache_dir()) / "onnx" / f"{safe}__opset{ONNX_OPSET}.onnx"
 
 
+def quiet_progress_off_a_terminal(streams: tuple[Any, ...] | None = None) -> bool:
+    """transformers draws a "Loading weights" bar on stderr when it loads the model; on a pipe or in a log file it
+    is noise (carriage returns, block characters), so it is switched off unless stdout and stderr are both
+    terminals. Returns whether it was switched off."""
+    import sys
+
+    from transformers.utils import logging as hf_logging
+
+    if all(getattr(s, "isatty", lambda: False)() for s in (streams or (sys.stdout, sys.stderr))):
+        return False
+    hf_logging.disable_progress_bar()
+    return True
+
+
 def _probe_texts() -> list[str]:
     return ["Write SQL queries to analyse sales data.", "teamwork", "Évaluer un projet; 中文 and co-operate (2x)!"]
 
@@ -361,6 +375,7 @@ class Encoder:
 
             device = resolve_device(self.device)
             torch.set_num_threads(max(1, os.cpu_count() or 1))
+            quiet_progress_off_a_terminal()
             model = SentenceTransformer(str(self.path), device=device)
             model.max_seq_length = MAX_SEQ_LENGTH
             model.float()  # CPU kernels (and int8 quantisation) want float32 weights; on a GPU: the same vectors

@@ -285,6 +285,51 @@ def sources_metadata(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return out
 
 
+SAMPLE_NOTE = (
+    "Sample data: the offers were replayed offline from the small bundled snapshot (scrapers/snapshot, written for "
+    "the tests and `make run`), not harvested from the sources' real catalogues; do not use them as figures about "
+    "what is on offer in Europe."
+)
+
+
+def harvest_mode(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """How the exported offers were harvested: `mode` snapshot (the bundled sample) | live | mixed | unknown, with
+    offers and harvest runs counted per mode; `sample` is true when any exported offer comes from the snapshot."""
+    present = _present(con)
+    offer_cols = _columns(con, "offers")
+    if "harvest_mode" in offer_cols:
+        sql = (
+            "select coalesce(o.harvest_mode, 'unknown'), count(*) from main.offers o "
+            "semi join temp.release_offers r using (source, source_id) group by 1 order by 1"
+        )
+    elif "run_id" in offer_cols and "harvest_runs" in present:
+        sql = (
+            "select coalesce(h.mode, 'unknown'), count(*) from main.offers o "
+            "semi join temp.release_offers r using (source, source_id) "
+            "left join main.harvest_runs h using (source, run_id) group by 1 order by 1"
+        )
+    else:
+        sql = "select 'unknown', count(*) from temp.release_offers having count(*) > 0"
+    offers = {str(m): int(n) for m, n in con.execute(sql).fetchall()}
+    runs = (
+        {
+            str(m): int(n)
+            for m, n in con.execute(
+                "select coalesce(mode, 'unknown'), count(*) from main.harvest_runs group by 1 order by 1"
+            ).fetchall()
+        }
+        if "harvest_runs" in present
+        else {}
+    )
+    known = {m for m in offers if m != "unknown"}
+    mode = known.pop() if len(known) == 1 else ("mixed" if known else "unknown")
+    sample = offers.get("snapshot", 0) > 0
+    out: dict[str, Any] = {"mode": mode, "sample": sample, "offers": offers, "harvest_runs": runs}
+    if sample:
+        out["note"] = SAMPLE_NOTE
+    return out
+
+
 def dictionary_entries(con: duckdb.DuckDBPyConnection, names: list[str]) -> tuple[list[dict[str, Any]], str]:
     """The warehouse's data dictionary for the exported tables (a bare one from information_schema as fallback)."""
     try:
@@ -326,20 +371,32 @@ def dictionary_markdown(entries: list[dict[str, Any]], files: dict[str, str]) ->
 
 
 def citation_cff(manifest: dict[str, Any]) -> str:
-    """CITATION.cff (Citation File Format 1.2.0) for this release."""
+    """CITATION.cff (Citation File Format 1.2.0) for this release; a release of the bundled sample says so in its
+    title and abstract, so that nobody cites it as real data."""
     sources = ", ".join(s["name"] for s in manifest["sources"]) or "none"
     esco = manifest["skills"]["esco_version"]
+    harvest = manifest.get("harvest_mode") or {}
+    title = "MC Atlas: micro-credentials and short courses offered in Europe"
+    lead = ""
+    if harvest.get("mode") == "snapshot":
+        title = "MC Atlas sample data (not real harvests): micro-credentials and short courses"
+        lead = "SAMPLE DATA, replayed from the bundled snapshot, not harvested from the real catalogues. "
+    elif harvest.get("sample"):
+        title = "MC Atlas (partly sample data): micro-credentials and short courses offered in Europe"
+        counts = ", ".join(f"{n} {m}" for m, n in sorted(harvest.get("offers", {}).items()))
+        lead = f"PARTLY SAMPLE DATA ({counts} offers; snapshot = the bundled sample, not real harvests). "
     lines = [
         "cff-version: 1.2.0",
         "message: \"If you use this dataset, please cite it as below. Course texts remain subject to each source's "
         'terms (see manifest.json)."',
         "type: dataset",
-        'title: "MC Atlas: micro-credentials and short courses offered in Europe"',
+        f'title: "{title}"',
         f'version: "{manifest["dataset_version"]}"',
         f"date-released: {manifest['created_at'][:10]}",
         "authors:",
         '  - name: "MC Atlas contributors"',
-        f'abstract: "Offers harvested from {len(manifest["sources"])} sources ({sources}), normalised to the MC Atlas '
+        f'abstract: "{lead}Offers harvested from {len(manifest["sources"])} sources ({sources}), '
+        "normalised to the MC Atlas "
         f"offer schema {manifest['schema_version']}; {manifest['tables'][0]['rows'] if manifest['tables'] else 0} "
         f'offers; format {manifest["format"]}; content SHA-256 {manifest["content_sha256"]}."',
         "keywords:",
@@ -502,7 +559,9 @@ def _build(con: duckdb.DuckDBPyConnection, tmp: Path, fmt: str, where: str | Non
         "schema_version": SCHEMA_VERSION,
         "mcatlas_version": _package_version(),
         "duckdb_version": duckdb.__version__,
-        "warehouse": str(warehouse),
+        # the file name only: a release is shared, and the folder it was built in is nobody else's business
+        "warehouse": warehouse.name,
+        "harvest_mode": harvest_mode(con),
         "skills": skill_versions(con, tables),
         "sources": sources_metadata(con),
         "tables": table_entries,

@@ -20,6 +20,7 @@ from dagster import (
 
 from pipelines.resources import CrawlerResource
 from scrapers.registry import Source, registry
+from warehouse import db
 
 HARVEST_GROUP = "harvest"
 # A source that errors is retried later rather than at once (transient outages, rate limits).
@@ -65,6 +66,15 @@ def _stats_metadata(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def guard_mode(crawler: CrawlerResource) -> None:
+    """The sample and real data never mix (warehouse.db.check_harvest_mode): a harvest of the other mode than the
+    warehouse holds fails at once, without retries, and crawls nothing."""
+    try:
+        db.check_harvest_mode(crawler.crawl_mode(), landing=crawler.landing())
+    except db.HarvestModeConflict as exc:
+        raise Failure(str(exc), allow_retries=False) from None
+
+
 def build_harvest_asset(source: Source) -> AssetsDefinition:
     @asset(
         name=harvest_key(source.name),
@@ -84,6 +94,7 @@ def build_harvest_asset(source: Source) -> AssetsDefinition:
         },
     )
     def _harvest(context: AssetExecutionContext, crawler: CrawlerResource) -> MaterializeResult:
+        guard_mode(crawler)
         summary = crawler.crawl(source.name, log=context.log)
         run_dir = Path(summary["dir"])
         stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}

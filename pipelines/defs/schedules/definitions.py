@@ -5,6 +5,8 @@ Harvests run on cron schedules (one job per source, from the registry). Everythi
 the load and the tables after it run once, without waiting for the sources that did not run.
 """
 
+import os
+
 from dagster import (
     AssetSelection,
     AutomationCondition,
@@ -41,16 +43,38 @@ warehouse_job = define_asset_job(
     description="Load every landed harvest and rebuild the warehouse tables downstream of it.",
 )
 
-schedules = [
-    ScheduleDefinition(
-        name=f"harvest_{name}_schedule",
-        job=job,
-        cron_schedule=registry()[name].schedule,
-        execution_timezone="UTC",
-        default_status=DefaultScheduleStatus.STOPPED,
-    )
-    for name, job in harvest_jobs.items()
-]
+SCHEDULES_ENV = "MCATLAS_SCHEDULES"
+SCHEDULE_STATUSES = {"stopped": DefaultScheduleStatus.STOPPED, "running": DefaultScheduleStatus.RUNNING}
+
+
+def default_schedule_status() -> DefaultScheduleStatus:
+    """`$MCATLAS_SCHEDULES` (running | stopped, default stopped): whether the harvest schedules start switched on.
+
+    Stopped by default, because a scheduled harvest crawls the real endpoints only with MCATLAS_CRAWL_MODE=live and a
+    fresh checkout should contact nobody. Read when the code location loads (Dagster fixes a schedule's default status
+    then); a schedule toggled in the UI keeps the state it was given there."""
+    value = (os.environ.get(SCHEDULES_ENV) or "stopped").strip().lower()
+    if value not in SCHEDULE_STATUSES:
+        raise ValueError(f"{SCHEDULES_ENV}={value!r}: expected running or stopped")
+    return SCHEDULE_STATUSES[value]
+
+
+def harvest_schedules() -> list[ScheduleDefinition]:
+    """One cron schedule per enabled source (its registry `schedule`), in UTC."""
+    status = default_schedule_status()
+    return [
+        ScheduleDefinition(
+            name=f"harvest_{name}_schedule",
+            job=job,
+            cron_schedule=registry()[name].schedule,
+            execution_timezone="UTC",
+            default_status=status,
+        )
+        for name, job in harvest_jobs.items()
+    ]
+
+
+schedules = harvest_schedules()
 
 automation_sensor = AutomationConditionSensorDefinition(
     "rebuild_when_raw_data_lands",

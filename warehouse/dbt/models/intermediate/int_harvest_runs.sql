@@ -3,7 +3,8 @@
 -- than `collapse_ratio` (warehouse_settings) of the offers of the previous run that finished ok. partial, failed, empty
 -- or collapsed runs never withdraw anything, and neither does an `ok` run whose stats still count errors (errors/*) or
 -- spider exceptions (spider_exceptions/*): runs landed before the spider counted those were marked ok although pages
--- were lost.
+-- were lost. `mode` (snapshot | live) is carried along: warehouse/db.py refuses to start a harvest of the other mode,
+-- so the runs of one warehouse never mix the bundled sample with real data.
 with loadable as (
     select
         source,
@@ -12,6 +13,7 @@ with loadable as (
         coalesce(
             try_strptime(run_id, '%Y%m%dT%H%M%S%fZ'), try_strptime(run_id, '%Y%m%dT%H%M%SZ'), finished_at, loaded_at
         ) as run_time,
+        mode,
         -- `ok` only with no failure counter in its stats (see above)
         case when status = 'ok' and coalesce(len(list_filter(json_keys(stats),
                 lambda k: k like 'errors/%' or k like 'spider_exceptions/%')), 0) > 0
@@ -41,6 +43,7 @@ select
     source,
     run_id,
     run_time,
+    mode,
     status,
     offers,
     previous_ok_offers,
