@@ -1,17 +1,29 @@
 """The DuckDB warehouse: connection, the raw layer's schema, loading landing runs (the models are dbt's).
 
-One writer at a time: DuckDB locks the file, and `connect()` waits for the lock (up to `MCATLAS_DB_LOCK_WAIT`
-seconds) before failing with a one-line WarehouseBusy error. Every load runs in one transaction, and every dbt build
-is published in one (warehouse/build.py), so a killed run leaves the warehouse exactly as it was.
+Readers never wait for a writer and never see a half-written warehouse. The file analysts open (`db_path()`,
+`data/mcatlas.duckdb`) is a *published* copy: a writer works in a private copy of it (`.mcatlas-work/` beside it)
+and, when its connection closes after a change, publishes it by copying it to a temporary file and renaming that
+over the published one (an atomic rename). A reader that opened the warehouse before keeps reading the build it
+opened (its file handle still points at it); the next one reads the new build. DuckDB's own lock would otherwise
+make a reader fail with "Could not set lock on file" during a build, and an open reader make a build wait.
+
+One writer at a time: writers take an exclusive lock on a lock file and `connect()` waits for it (up to
+`MCATLAS_DB_LOCK_WAIT` seconds, saying once that it waits) before failing with a one-line WarehouseBusy error. Every
+load runs in one transaction, and every dbt build is published in one (warehouse/build.py), so a killed run leaves
+the warehouse exactly as it was. The published file stays the truth: a writer that finds it changed by someone
+else (restored from a backup, edited by hand) starts from it, and one that finds it deleted starts afresh.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,36 +50,138 @@ def db_path() -> Path:
     return Path(os.environ.get("MCATLAS_DB") or data_dir() / "mcatlas.duckdb").resolve()
 
 
+WORK_DIR = ".mcatlas-work"
+
+
+def work_path(published: Path) -> Path:
+    """The writer's private copy: same file name in a hidden folder beside the published file (DuckDB names the
+    catalog after the file, and dbt's views name the catalog, so the name must not change)."""
+    return published.parent / WORK_DIR / published.name
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _state_file(work: Path) -> Path:
+    return work.with_name(work.name + ".published")
+
+
+def _recorded(work: Path) -> list[int] | None:
+    try:
+        return json.loads(_state_file(work).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _sync_work_copy(published: Path, work: Path) -> None:
+    """Make the work copy start from the published file (the caller holds the writer lock)."""
+    current = _signature(published)
+    if current is None:  # no published warehouse: start afresh, whatever an old work copy holds
+        for stale in (work, work.with_name(work.name + ".wal"), _state_file(work)):
+            stale.unlink(missing_ok=True)
+        return
+    if work.exists() and current == _recorded(work):
+        return
+    # first write into this warehouse, or the published file was replaced or edited since we published it
+    tmp = work.with_name(work.name + ".adopt")
+    shutil.copyfile(published, tmp)
+    work.with_name(work.name + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, work)
+    _state_file(work).write_text(json.dumps(current), encoding="utf-8")
+
+
+def publish_work_copy(con: duckdb.DuckDBPyConnection, work: Path, published: Path) -> bool:
+    """Copy the checkpointed work file over the published one by an atomic rename; False when nothing changed."""
+    before = _signature(work)
+    con.execute("checkpoint")
+    if _signature(work) == before and published.exists() and _recorded(work) == _signature(published):
+        return False
+    tmp = published.with_name(f".{published.name}.publishing-{os.getpid()}")
+    try:
+        shutil.copyfile(work, tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, published)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _state_file(work).write_text(json.dumps(_signature(published)), encoding="utf-8")
+    return True
+
+
+@contextmanager
+def _writer_lock(published: Path, wait: float) -> Iterator[None]:
+    lock = work_path(published).with_name(published.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    said = False
+    with open(lock, "a+") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"warehouse {published} is being written by another run (waited {wait:.0f} s); try again"
+                        " later (readers are not affected)"
+                    ) from None
+                if not said:
+                    print(f"mcatlas: waiting for another run writing {published} ...", file=sys.stderr, flush=True)
+                    said = True
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _open(target: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise WarehouseError(f"cannot open warehouse {target}: {exc}") from None
+
+
 @contextmanager
 def connect(
     path: str | Path | None = None, read_only: bool = False, wait_seconds: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse, waiting for another writer to finish rather than failing at once."""
-    target = Path(path) if path else db_path()
-    if not read_only:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    wait = float(os.environ.get("MCATLAS_DB_LOCK_WAIT", 60)) if wait_seconds is None else wait_seconds
-    deadline = time.monotonic() + wait
-    while True:
+    """Open the warehouse: a reader opens the published file, a writer its work copy, published when it closes
+    after a change."""
+    published = (Path(path) if path else db_path()).resolve()
+    if read_only:
+        con = _open(published, read_only=True)
         try:
-            con = duckdb.connect(str(target), read_only=read_only)
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise WarehouseError(f"cannot open warehouse {target}: {exc}") from None
-            if time.monotonic() >= deadline:
-                raise WarehouseBusy(
-                    f"warehouse {target} is locked by another run (waited {wait:.0f} s); try again later"
-                ) from None
-            time.sleep(0.5)
-    if not read_only:
+            yield con
+        finally:
+            con.close()
+        return
+    published.parent.mkdir(parents=True, exist_ok=True)
+    wait = float(os.environ.get("MCATLAS_DB_LOCK_WAIT", 60)) if wait_seconds is None else wait_seconds
+    work = work_path(published)
+    with _writer_lock(published, wait):
+        _sync_work_copy(published, work)
+        con = _open(work, read_only=False)
         # DuckDB takes 80 % of the machine's memory by default and keeps what it read cached; a load of 200,000
         # records then holds gigabytes. The limit makes it spill or write through instead (MCATLAS_DB_MEMORY).
         con.execute("set memory_limit = ?", [os.environ.get("MCATLAS_DB_MEMORY", "1GB")])
-    try:
-        yield con
-    finally:
-        con.close()
+        try:
+            yield con
+        except BaseException:
+            # what the block committed before it failed is committed: publish it, unless the connection cannot
+            # (an open transaction, a broken file); the work copy then keeps it for the next writer
+            with suppress(duckdb.Error, OSError):
+                publish_work_copy(con, work, published)
+            raise
+        else:
+            publish_work_copy(con, work, published)
+        finally:
+            con.close()
 
 
 @contextmanager

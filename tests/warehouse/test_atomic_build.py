@@ -46,7 +46,7 @@ def test_a_model_failing_mid_build_leaves_every_table_unchanged(tmp_path: Path, 
     with db.connect(path) as con, pytest.raises(build.BuildFailed, match="learning_outcomes.*unchanged"):
         build.run_build(con, exclude=["tag:after_python"])
     assert contents(path) == before, "a failed build changed the warehouse"
-    assert not list(tmp_path.glob(".w.duckdb.build-*")), "the build copy was not removed"
+    assert not list(tmp_path.glob("**/.w.duckdb.build-*")), "the build copy was not removed"
 
     monkeypatch.delenv("MCATLAS_DBT_FAIL_MODEL")
     with db.connect(path) as con:

@@ -2,9 +2,11 @@
 
 import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dagster import (
     AssetExecutionContext,
@@ -31,6 +33,13 @@ HARVEST_RETRY = RetryPolicy(
 
 def harvest_key(source: str) -> str:
     return f"harvest_{source}"
+
+
+def host_pool(source: Source) -> str:
+    """The concurrency pool of a source's crawls: one per host, so that parallel runs (a team instance, a
+    backfill) never crawl one host twice at once; the instance's `concurrency.pools` sets the limit."""
+    host = urlsplit(source.base_url or "").hostname or source.name
+    return "crawl_host_" + re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")
 
 
 # Scrapy's own bookkeeping; everything else (offers, rejects, errors, paging, per-source counters) is kept.
@@ -82,6 +91,7 @@ def build_harvest_asset(source: Source) -> AssetsDefinition:
         description=f"Harvest {source.provider} ({source.access}) into the landing area. {source.terms}",
         kinds={"scrapy"},
         retry_policy=HARVEST_RETRY,
+        pool=host_pool(source),
         # stale when the source has not been harvested for two of its (weekly) periods
         freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=8)),
         tags={"source_type": source.type},
