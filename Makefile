@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export DAGSTER_TELEMETRY_DISABLED := 1
 
-.PHONY: run test dev lint bench clean browser
+.PHONY: run test dev lint bench clean browser postgres team-test
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
@@ -23,7 +23,7 @@ run: $(STAMP)
 
 # The skill tests swap the active ESCO release for a small subset inside their process: they run in a process of
 # their own so the end-to-end tests always see the shipped release.
-test: $(STAMP) browser lint
+test: $(STAMP) browser postgres lint
 	$(BIN)/python -m pytest -q --ignore=tests/models/skills
 	$(BIN)/python -m pytest -q tests/models/skills
 
@@ -35,6 +35,19 @@ browser:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		  chromium >/dev/null; } || echo "make: chromium could not be installed; the screenshot test will skip"; \
 	else echo "make: no chromium (root and apt-get install it); the report screenshot test will skip"; fi
+
+# Debian's PostgreSQL for the team-instance test (Dagster storage on a real server): installed when missing and running
+# as root; if that fails the test skips with its reason, so `make test` never fails here.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		  postgresql >/dev/null; } || echo "make: postgresql could not be installed; the team-instance test will skip"; \
+	else echo "make: no PostgreSQL (root and apt-get install it); the team-instance test will skip"; fi
+
+# Dagster on PostgreSQL with parallel harvests while an analyst queries (docs/scale.md); part of `make test` too.
+team-test: $(STAMP) postgres
+	$(BIN)/python -m pytest -q tests/pipelines/test_team_instance.py
 
 dev: $(STAMP)
 	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
