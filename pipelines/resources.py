@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,7 +64,18 @@ class CrawlerResource(ConfigurableResource):
 
     mode: Literal["", "snapshot", "live"] = ""
     landing_dir: str = ""
-    timeout_seconds: int = 3600
+    # 0: by mode. A snapshot replay takes seconds; a live crawl of Konfo or a Sisu university may take 11 hours
+    # (40,000 requests at one a second, README "Real data"), so a live crawl gets a day.
+    timeout_seconds: int = 0
+
+    def timeout(self) -> int:
+        if self.timeout_seconds > 0:
+            return self.timeout_seconds
+        return int(os.environ.get("MCATLAS_CRAWL_TIMEOUT") or (86400 if self.crawl_mode() == "live" else 3600))
+
+    def command(self, source: str) -> list[str]:
+        cmd = [sys.executable, "-m", "pipelines.cli", "crawl", source, "--landing-dir", str(self.landing())]
+        return [*cmd, "--live"] if self.crawl_mode() == "live" else cmd
 
     def crawl_mode(self) -> str:
         """`mode`, else `$MCATLAS_CRAWL_MODE`, else snapshot; read per call so the run's environment counts."""
@@ -76,12 +88,24 @@ class CrawlerResource(ConfigurableResource):
         return Path(self.landing_dir) if self.landing_dir else landing_root()
 
     def crawl(self, source: str, log: Any = None) -> dict[str, Any]:
-        """Run `mcatlas crawl SOURCE` in a subprocess, its log lines to `log`; the run's JSON summary."""
-        cmd = [sys.executable, "-m", "pipelines.cli", "crawl", source, "--landing-dir", str(self.landing())]
-        if self.crawl_mode() == "live":
-            cmd.append("--live")
+        """Run `mcatlas crawl SOURCE` in a subprocess, its log lines to `log`; the run's JSON summary.
+
+        The deadline is kept by a timer that kills the crawl: waiting after the output loop would start counting
+        only once the crawl had closed its output, i.e. never for a crawl that hangs."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        proc = subprocess.Popen(
+            self.command(source), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        limit = self.timeout()
+        expired = threading.Event()
+
+        def stop() -> None:
+            expired.set()
+            proc.kill()
+
+        timer = threading.Timer(limit, stop)
+        timer.daemon = True
+        timer.start()
         lines: list[str] = []
         try:
             assert proc.stdout is not None
@@ -89,10 +113,11 @@ class CrawlerResource(ConfigurableResource):
                 lines.append(line.rstrip())
                 if log is not None and (" INFO: " in line or " ERROR: " in line or " WARNING: " in line):
                     log.info(line.rstrip())
-            proc.wait(timeout=self.timeout_seconds)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise RuntimeError(f"{source}: crawl exceeded {self.timeout_seconds} s and was stopped") from None
+            proc.wait()
+        finally:
+            timer.cancel()
+        if expired.is_set():
+            raise RuntimeError(f"{source}: crawl exceeded {limit} s and was stopped (MCATLAS_CRAWL_TIMEOUT)")
         summary: dict[str, Any] | None = None
         for line in reversed(lines):
             if line.startswith("{") and '"run_id"' in line:
