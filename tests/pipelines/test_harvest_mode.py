@@ -9,35 +9,18 @@ import pytest
 from click.testing import CliRunner
 from dagster import DagsterEventType, materialize
 
-from models.offer import Offer
 from pipelines.cli import main
 from pipelines.defs.harvest.assets import harvest_assets, harvest_key
 from pipelines.resources import CrawlerResource
-from scrapers.landing import LandingRun, record_hash
+from scrapers.landing import LandingRun
+from tests.pipelines.release.test_export import _offer
 from warehouse import db
-
-
-def _offer(source: str, source_id: str, mode: str) -> dict:
-    provenance = {
-        "fetched_at": "2026-01-05T10:00:00Z",
-        "spider": source,
-        "spider_version": "test",
-        "raw_sha256": "0" * 64,
-        "source_url": f"https://example.org/{source}/{source_id}",
-        "mode": mode,
-    }
-    record = Offer.model_validate(
-        {"source": source, "source_id": source_id, "provenance": provenance, "title": f"Course {source_id}"}
-    )
-    data = record.model_dump(mode="json")
-    data["record_hash"] = record_hash(data)
-    return data
 
 
 def land(data: Path, source: str, run_id: str, mode: str) -> Path:
     """One finished landing run of `source` in `mode`, with one offer."""
     run = LandingRun(data / "landing", source, run_id)
-    run.write_offer(_offer(source, f"{source}-{run_id}", mode))
+    run.write_offer(_offer(source, f"{source}-{run_id}", mode, title=f"Course {source}-{run_id}"))
     run.finish({"mcatlas/mode": mode, "offers/valid": 1}, "ok")
     return run.dir
 

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pycountry
 import pytest
 from dagster import materialize
@@ -24,7 +23,7 @@ from scrapers.landing import LandingRun, record_hash
 from scrapers.parsers import dtu
 from scrapers.processing import process
 from tests.conftest import REPO, SHARED
-from tests.warehouse.test_quality_marts import DTU_XML
+from tests.warehouse.test_quality_marts import DTU_XML, q
 from warehouse import db
 
 SEEDS = REPO / "warehouse" / "dbt" / "seeds"
@@ -169,14 +168,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     everything = [warehouse_models, *assets, warehouse_models_after_python, *asset_checks]
     assert materialize(everything, resources=resources, raise_on_error=True).success
     return path
-
-
-def q(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def listing(path: Path, source: str, source_id: str, columns: str) -> tuple:

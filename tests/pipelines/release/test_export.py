@@ -31,14 +31,14 @@ ESCO_PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886
 ESCO_SOLAR = "http://data.europa.eu/esco/skill/05e5e14f-ffa6-4106-b311-c6335ccc2bd2"  # solar energy (green)
 
 
-def _offer(source: str, source_id: str, **fields) -> dict:
+def _offer(source: str, source_id: str, mode: str = "snapshot", **fields) -> dict:
     provenance = {
         "fetched_at": "2026-01-05T10:00:00Z",
         "spider": source,
         "spider_version": "test",
         "raw_sha256": "0" * 64,
         "source_url": f"https://example.org/{source}/{source_id}",
-        "mode": "snapshot",
+        "mode": mode,
     }
     record = Offer.model_validate({"source": source, "source_id": source_id, "provenance": provenance, **fields})
     data = record.model_dump(mode="json")
