@@ -140,11 +140,12 @@ def _writer_lock(published: Path, wait: float) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _open(target: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(target: Path, read_only: bool, shown: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open `target`; an error names `shown`, the file the user knows (the published one, not the work copy)."""
     try:
         return duckdb.connect(str(target), read_only=read_only)
     except duckdb.IOException as exc:
-        raise WarehouseError(f"cannot open warehouse {target}: {exc}") from None
+        raise WarehouseError(f"cannot open warehouse {shown or target}: {exc}") from None
 
 
 @contextmanager
@@ -166,7 +167,7 @@ def connect(
     work = work_path(published)
     with _writer_lock(published, wait):
         _sync_work_copy(published, work)
-        con = _open(work, read_only=False)
+        con = _open(work, read_only=False, shown=published)
         # DuckDB takes 80 % of the machine's memory by default and keeps what it read cached; a load of 200,000
         # records then holds gigabytes. The limit makes it spill or write through instead (MCATLAS_DB_MEMORY).
         con.execute("set memory_limit = ?", [os.environ.get("MCATLAS_DB_MEMORY", "1GB")])
