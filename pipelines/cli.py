@@ -177,10 +177,27 @@ def readme_with_sources(readme: str, table: str) -> str:
 @main.command()
 @click.option("--markdown", is_flag=True, help="Print the README's source table.")
 @click.option("--update-readme", is_flag=True, help="Regenerate the source table in README.md.")
-def sources(markdown: bool, update_readme: bool) -> None:
+@click.option(
+    "--sync-partitions",
+    is_flag=True,
+    help="Make the harvest's partitions on the Dagster instance in $DAGSTER_HOME one per enabled source (the "
+    "registry_sources sensor does it every 5 minutes under `dagster dev`; this is for runs launched from the shell).",
+)
+def sources(markdown: bool, update_readme: bool, sync_partitions: bool) -> None:
     """List the sources in the registry (scrapers/sources.yaml)."""
     from scrapers import registry as reg
 
+    if sync_partitions:
+        from dagster import DagsterInstance
+
+        from pipelines.defs.harvest.partitions import sync_partitions as sync
+
+        if not os.environ.get("DAGSTER_HOME"):
+            raise click.UsageError("--sync-partitions needs DAGSTER_HOME (the Dagster instance to update)")
+        with DagsterInstance.get() as instance:
+            added, removed = sync(instance)
+        click.echo(f"harvest partitions: {len(added)} added, {len(removed)} removed", err=True)
+        return
     if update_readme:
         path = REPO_ROOT / "README.md"
         path.write_text(readme_with_sources(path.read_text(encoding="utf-8"), reg.markdown_table()), encoding="utf-8")

@@ -1,8 +1,8 @@
 """`mcatlas run`: materialise the assets in-process, harvest first, then everything downstream.
 
-Two phases, because a failed harvest must fail only its own asset: Dagster skips the downstream steps of a
-failed step within one run, while the warehouse must still be built from the sources that succeeded (and from
-what failed sources loaded before).
+Two phases, because a failed harvest must fail only its own partition: the harvest is one run per source (a
+partition), and the warehouse is then built from the sources that succeeded (and from what failed sources loaded
+before).
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from dagster import AssetKey, DagsterInstance, DagsterRunStatus
+from dagster import DagsterInstance, DagsterRunStatus
 
 from pipelines.definitions import build_definitions
-from pipelines.defs.harvest.assets import HARVEST_GROUP, harvest_key
+from pipelines.defs.harvest.assets import HARVEST_GROUP
+from pipelines.defs.harvest.partitions import sync_partitions, wanted_partitions
 from pipelines.resources import CrawlerResource
 
 # Progress (context.log.info) on the terminal, without Dagster's step-by-step debug events.
@@ -32,35 +33,34 @@ def run_all(
     defs = build_definitions(mode)
     graph = defs.resolve_asset_graph()
     job = defs.resolve_implicit_global_asset_job_def()
-    all_keys = graph.get_all_asset_keys()
-    harvest_keys = {k for k in all_keys if graph.get(k).group_name == HARVEST_GROUP}
+    harvest_job = defs.resolve_job_def("harvest_job")
+    names = wanted_partitions()
     if sources:
-        wanted = {AssetKey(harvest_key(s.replace("-", "_"))) for s in sources}
-        unknown = wanted - harvest_keys
+        wanted = [s.replace("-", "_") for s in sources]
+        unknown = sorted(set(wanted) - set(names))
         if unknown:
-            raise SystemExit(f"mcatlas: error: unknown sources: {sorted(k.path[-1] for k in unknown)}")
-        harvest_keys = wanted
+            raise SystemExit(f"mcatlas: error: unknown sources: {unknown}")
+        names = sorted(set(wanted))
     downstream = [k for k in graph.toposorted_asset_keys if graph.get(k).group_name != HARVEST_GROUP]
     ok = True
     with _instance() as instance:
         if harvest:
-            echo(f"[1/2] harvesting {len(harvest_keys)} sources ({mode or CrawlerResource().crawl_mode()})")
-            result = job.execute_in_process(
-                instance=instance, asset_selection=sorted(harvest_keys), raise_on_error=False, run_config=RUN_CONFIG
-            )
-            for key in sorted(harvest_keys):
-                step = key.to_python_identifier()
-                failed = any(e.step_key == step and e.is_step_failure for e in result.all_events)
-                mats = result.asset_materializations_for_node(step)
+            sync_partitions(instance)
+            echo(f"[1/2] harvesting {len(names)} sources ({mode or CrawlerResource().crawl_mode()})")
+            for name in names:
+                result = harvest_job.execute_in_process(
+                    instance=instance, partition_key=name, raise_on_error=False, run_config=RUN_CONFIG
+                )
+                mats = result.asset_materializations_for_node("harvest")
                 meta = mats[-1].metadata if mats else {}
-                if failed:
-                    echo(f"  {key.path[-1]:24} FAILED (previous offers kept)")
+                if not result.success or not mats:
+                    ok = False
+                    echo(f"  {name:24} FAILED (previous offers kept)")
                 else:
                     echo(
-                        f"  {key.path[-1]:24} {meta['status'].value:8} {meta['offers'].value:>6} offers "
+                        f"  {name:24} {meta['status'].value:8} {meta['offers'].value:>6} offers "
                         f"{meta['rejects'].value:>5} rejects {meta['errors'].value:>4} errors"
                     )
-            ok = result.dagster_run.status == DagsterRunStatus.SUCCESS
         echo(f"[2/2] building {len(downstream)} warehouse assets")
         result = job.execute_in_process(
             instance=instance, asset_selection=downstream, raise_on_error=False, run_config=RUN_CONFIG

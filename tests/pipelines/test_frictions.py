@@ -29,7 +29,7 @@ def test_schedules_start_as_the_environment_says(monkeypatch: pytest.MonkeyPatch
     else:
         monkeypatch.setenv(sched.SCHEDULES_ENV, value)
     schedules = sched.harvest_schedules()
-    assert {s.name for s in schedules} == {f"harvest_{n}_schedule" for n, s in registry().items() if s.enabled}
+    assert [s.name for s in schedules] == ["harvest_due_sources"]
     assert {s.default_status for s in schedules} == {status}
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from dagster import DagsterEventType, materialize
+from dagster import DagsterEventType, DagsterInstance, materialize
 
 from pipelines.cli import main
-from pipelines.defs.harvest.assets import harvest_assets, harvest_key
+from pipelines.defs.harvest.assets import harvest
+from pipelines.defs.harvest.partitions import sync_partitions
 from pipelines.resources import CrawlerResource
 from scrapers.landing import LandingRun
 from tests.pipelines.release.test_export import _offer
@@ -121,8 +122,15 @@ def test_cli_live_run_with_purge_flag_gets_past_the_guard(sample: Path):
 
 
 def test_dagster_harvest_asset_refuses_the_other_mode_without_crawling(sample: Path):
-    asset = next(a for a in harvest_assets if a.key.path[-1] == harvest_key("dtu"))
-    result = materialize([asset], resources={"crawler": CrawlerResource(mode="live")}, raise_on_error=False)
+    instance = DagsterInstance.ephemeral()
+    sync_partitions(instance)
+    result = materialize(
+        [harvest],
+        partition_key="dtu",
+        instance=instance,
+        resources={"crawler": CrawlerResource(mode="live")},
+        raise_on_error=False,
+    )
     assert not result.success
     failures = [e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE]
     assert failures and "holds the bundled sample" in failures[0].step_failure_data.error.message

@@ -7,12 +7,12 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
+from dagster import AssetKey, DynamicPartitionsDefinition
 
 from pipelines.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import CrawlerResource
 from pipelines.runner import run_all
-from scrapers.registry import registry
 from tests.conftest import REPO
 from warehouse import db
 
@@ -25,10 +25,12 @@ def q(sql: str, path: Path):
         con.close()
 
 
-def test_definitions_load_with_an_asset_per_source_and_key_checks():
+def test_definitions_load_with_one_partitioned_harvest_and_key_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {f"harvest_{name}" for name, src in registry().items() if src.enabled} <= keys
+    assert not any(k.startswith("harvest_") for k in keys), "one harvest asset, not one per source"
+    partitions = graph.get(AssetKey("harvest")).partitions_def
+    assert isinstance(partitions, DynamicPartitionsDefinition) and partitions.name == "registry_source"
     assert {"raw_offers", "offers", "learning_outcomes"} <= keys
     checks = {c.name for c in graph.asset_check_keys}
     # dbt tests (warehouse/dbt/models/**.yml) are asset checks too
@@ -39,10 +41,11 @@ def test_definitions_load_with_an_asset_per_source_and_key_checks():
         "accepted_values_offers_status__active__withdrawn",
         "accepted_enum_offers_participation_form__participation_forms",
         "raw_offers_key_unique_not_null",
+        "harvest_without_errors",
     } <= checks
     repo = defs.get_repository_def()
-    assert {f"harvest_{n}_schedule" for n, s in registry().items() if s.enabled} <= {s.name for s in repo.schedule_defs}
-    assert "rebuild_when_raw_data_lands" in {s.name for s in repo.sensor_defs}
+    assert {s.name for s in repo.schedule_defs} == {"harvest_due_sources"}
+    assert {"rebuild_when_raw_data_lands", "registry_sources"} <= {s.name for s in repo.sensor_defs}
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""Dagster for a team, for real: run and event storage on a PostgreSQL server, harvests in parallel through the
-multiprocess executor into the shared warehouse while an analyst queries it, and one crawl per host at a time
-across runs (concurrency pools). Skips with its reason where PostgreSQL cannot be started."""
+"""Dagster for a team, for real: run and event storage on a PostgreSQL server, harvest partitions in parallel runs
+(each through the multiprocess executor) into the shared warehouse while an analyst queries it, and one crawl per
+host at a time across runs (the host's concurrency pool). Skips with its reason where PostgreSQL cannot be started."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,9 @@ from tests.warehouse.test_readers_during_build import READER
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = ("dtu", "futurelearn", "coursera", "mitxonline", "mitxpro")
-HARVESTS = " or ".join(f"key:harvest_{s}" for s in SOURCES)
-# the harvests and the warehouse they load; the skill and quality groups are not needed to show the point, nor the
-# two analyst views built on the duplicate clusters (a quality asset)
-SELECTION = f"{HARVESTS} or (group:warehouse and not key:offers_overview and not key:offer_listings)"
+# the warehouse the harvests load; the skill and quality groups are not needed to show the point, nor the two
+# analyst views built on the duplicate clusters (a quality asset)
+WAREHOUSE = "group:warehouse and not key:offers_overview and not key:offer_listings"
 
 pytestmark = pytest.mark.skipif(postgres.missing_reason() is not None, reason=str(postgres.missing_reason()))
 
@@ -45,10 +45,11 @@ def team_env(tmp_path: Path, server: postgres.Server) -> dict[str, str]:
     }
 
 
-def materialize(env: dict[str, str], selection: str) -> subprocess.Popen:
+def materialize(env: dict[str, str], selection: str, partition: str | None = None) -> subprocess.Popen:
     dagster = Path(sys.executable).with_name("dagster")
+    cmd = [str(dagster), "asset", "materialize", "-m", "pipelines.definitions", "--select", selection]
     return subprocess.Popen(
-        [str(dagster), "asset", "materialize", "-m", "pipelines.definitions", "--select", selection],
+        [*cmd, "--partition", partition] if partition else cmd,
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -62,68 +63,92 @@ def finish(proc: subprocess.Popen, timeout: float = 900) -> None:
     assert proc.returncode == 0, out[-3000:]
 
 
-def step_intervals(env: dict[str, str]) -> list[tuple[str, str, float, float]]:
-    """(run id, step key, start, end) of every finished step, read back from the PostgreSQL event log."""
+def harvest_runs(env: dict[str, str]) -> list[dict]:
+    """Every run, read back from the PostgreSQL storage: its status, and for a harvest run the partition, the
+    step's start and end and the pool its materialisation names."""
     code = """
 import json
-from dagster import DagsterEventType, DagsterInstance
+from dagster import AssetKey, DagsterEventType, DagsterInstance
 out = []
 with DagsterInstance.get() as instance:
     for run in instance.get_runs():
-        assert run.status.value == "SUCCESS", (run.run_id, run.status)
-        starts = {}
-        for e in instance.all_logs(run.run_id, of_type={DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS}):
-            if e.dagster_event.event_type == DagsterEventType.STEP_START:
-                starts[e.step_key] = e.timestamp
-            else:
-                out.append([run.run_id, e.step_key, starts[e.step_key], e.timestamp])
-    print(json.dumps({"storage": type(instance.run_storage).__name__, "steps": out}))
+        row = {"run_id": run.run_id, "status": run.status.value, "partition": run.tags.get("dagster/partition")}
+        types = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.ASSET_MATERIALIZATION}
+        for e in instance.all_logs(run.run_id, of_type=types):
+            kind = e.dagster_event.event_type
+            if e.step_key == "harvest" and kind == DagsterEventType.STEP_START:
+                row["start"] = e.timestamp
+            elif e.step_key == "harvest" and kind == DagsterEventType.STEP_SUCCESS:
+                row["end"] = e.timestamp
+            elif kind == DagsterEventType.ASSET_MATERIALIZATION and e.dagster_event.asset_key == AssetKey("harvest"):
+                row["pool"] = e.asset_materialization.metadata["pool"].value
+        out.append(row)
+    print(json.dumps({"storage": type(instance.run_storage).__name__, "runs": out}))
 """
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["storage"] == "PostgresRunStorage"
-    return [tuple(s) for s in found["steps"]]
+    return found["runs"]
 
 
-def overlap(a: tuple, b: tuple) -> bool:
-    return a[2] < b[3] and b[2] < a[3]
+def crawls(data: Path, source: str) -> list[tuple[float, float]]:
+    """(start, end) of each crawl of `source`: the landing run's id is its start time, its _DONE marker its end."""
+    out = []
+    for run in sorted((data / "landing" / source).iterdir()):
+        start = datetime.strptime(run.name, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC).timestamp()
+        out.append((start, (run / "_DONE").stat().st_mtime))
+    return out
 
 
-def test_parallel_harvests_on_postgres_with_a_reader_and_one_crawl_per_host(tmp_path: Path):
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+    level = peak = 0
+    for _, step in edges:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+def test_parallel_harvest_partitions_on_postgres_with_a_reader_and_one_crawl_per_host(tmp_path: Path):
+    data = tmp_path / "data"
     with postgres.server() as server:
         env = team_env(tmp_path, server)
-        finish(materialize(env, SELECTION))  # the first build: the analyst has a warehouse to query
-        db_file = tmp_path / "data" / "mcatlas.duckdb"
+        mcatlas = Path(sys.executable).with_name("mcatlas")
+        synced = subprocess.run([str(mcatlas), "sources", "--sync-partitions"], env=env, capture_output=True, text=True)
+        assert synced.returncode == 0 and "harvest partitions:" in synced.stderr, synced.stderr[-2000:]
+        # the first build, so that the analyst has a warehouse to query
+        for proc in [materialize(env, "harvest", s) for s in SOURCES]:
+            finish(proc)
+        finish(materialize(env, WAREHOUSE))
+        db_file = data / "mcatlas.duckdb"
         stop, out = tmp_path / "stop", tmp_path / "reader.json"
         reader = subprocess.Popen([sys.executable, "-c", READER, str(db_file), str(stop), str(out)])
         try:
-            # a rebuild with every harvest in parallel, and two more runs wanting DTU's host at the same moment
-            runs = [materialize(env, SELECTION), *(materialize(env, "key:harvest_dtu") for _ in range(2))]
+            # every source again in parallel runs, and two more runs of DTU's partition at the same moment
+            runs = [materialize(env, "harvest", s) for s in (*SOURCES, "dtu", "dtu")]
             for proc in runs:
                 finish(proc)
+            finish(materialize(env, WAREHOUSE))
         finally:
             stop.touch()
             reader.wait(timeout=60)
-        steps = step_intervals(env)
+        found = harvest_runs(env)
 
     seen = json.loads(out.read_text())
     assert seen["errors"] == [], seen["errors"][:3]
     assert len(seen["answers"]) >= 10 and len({json.dumps(a) for a in seen["answers"]}) == 1  # nothing changed
 
-    wanted = {f"harvest_{s}" for s in SOURCES}
-    harvests = [s for s in steps if s[1] in wanted]
-    first_run = steps[-1][0] if steps else None
-    assert {s[1] for s in harvests if s[0] == first_run} == wanted
-    # the multiprocess executor ran harvests of one run side by side
-    by_run: dict[str, list] = {}
-    for s in harvests:
-        by_run.setdefault(s[0], []).append(s)
-    assert any(overlap(a, b) for run in by_run.values() for a in run for b in run if a is not b)
-    # one crawl of DTU's host at a time, across the three runs that wanted it
-    dtu = sorted((s for s in harvests if s[1] == "harvest_dtu"), key=lambda s: s[2])
-    assert len(dtu) == 4
-    assert not any(overlap(a, b) for a in dtu for b in dtu if a is not b), dtu
+    assert all(r["status"] == "SUCCESS" for r in found), [r for r in found if r["status"] != "SUCCESS"]
+    harvests = [r for r in found if r["partition"]]
+    assert sorted(r["partition"] for r in harvests) == sorted([*SOURCES, *SOURCES, "dtu", "dtu"])
+    assert all(r["pool"].endswith("(slot held)") for r in harvests), {r["pool"] for r in harvests}
+    # the harvest runs of the second round ran side by side: several sources' steps at one moment
+    second = sorted(harvests, key=lambda r: r["start"])[len(SOURCES) :]
+    assert most_at_once([(r["start"], r["end"]) for r in second]) >= 3
+    # but DTU's host was crawled by one run at a time, across the four runs that wanted it
+    dtu = crawls(data, "dtu")
+    assert len(dtu) == 4 and most_at_once(dtu) == 1, dtu
 
     # nothing lost: every source's offers are in the warehouse
     import duckdb

@@ -1,16 +1,21 @@
-"""One harvest asset per registry source, generated from scrapers/sources.yaml."""
+"""The harvest: one asset, a partition per registry source (scrapers/sources.yaml), each a Scrapy crawl into the
+landing area.
+
+One asset rather than one per source, so that thousands of sources keep one definition, one history view, one
+backfill button and per-partition retries; politeness across parallel runs comes from a concurrency pool per host
+(pipelines/defs/harvest/pools.py), and Scrapy's per-domain throttling stays on inside each crawl."""
 
 import json
 import os
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
-    AssetsDefinition,
     Backoff,
     Failure,
     FreshnessPolicy,
@@ -20,26 +25,19 @@ from dagster import (
     asset,
 )
 
+from pipelines.defs.harvest.partitions import SOURCES
+from pipelines.defs.harvest.pools import host_pool, host_slot
 from pipelines.resources import CrawlerResource
-from scrapers.registry import Source, registry
+from scrapers.registry import RegistryError, get_source
 from warehouse import db
 
 HARVEST_GROUP = "harvest"
+HARVEST_KEY = "harvest"
+NO_ERRORS_CHECK = "harvest_without_errors"
 # A source that errors is retried later rather than at once (transient outages, rate limits).
 HARVEST_RETRY = RetryPolicy(
     max_retries=int(os.environ.get("MCATLAS_HARVEST_RETRIES", 2)), delay=30, backoff=Backoff.EXPONENTIAL
 )
-
-
-def harvest_key(source: str) -> str:
-    return f"harvest_{source}"
-
-
-def host_pool(source: Source) -> str:
-    """The concurrency pool of a source's crawls: one per host, so that parallel runs (a team instance, a
-    backfill) never crawl one host twice at once; the instance's `concurrency.pools` sets the limit."""
-    host = urlsplit(source.base_url or "").hostname or source.name
-    return "crawl_host_" + re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_")
 
 
 # Scrapy's own bookkeeping; everything else (offers, rejects, errors, paging, per-source counters) is kept.
@@ -84,57 +82,71 @@ def guard_mode(crawler: CrawlerResource) -> None:
         raise Failure(str(exc), allow_retries=False) from None
 
 
-def build_harvest_asset(source: Source) -> AssetsDefinition:
-    @asset(
-        name=harvest_key(source.name),
-        group_name=HARVEST_GROUP,
-        description=f"Harvest {source.provider} ({source.access}) into the landing area. {source.terms}",
-        kinds={"scrapy"},
-        retry_policy=HARVEST_RETRY,
-        pool=host_pool(source),
-        # stale when the source has not been harvested for two of its (weekly) periods
-        freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=8)),
-        tags={"source_type": source.type},
-        metadata={
-            "source": source.name,
-            "base_url": source.base_url,
-            "schedule": source.schedule,
-            "country": source.country or "",
-            "alliance": source.alliance or "",
-        },
-    )
-    def _harvest(context: AssetExecutionContext, crawler: CrawlerResource) -> MaterializeResult:
-        guard_mode(crawler)
-        summary = crawler.crawl(source.name, log=context.log)
-        run_dir = Path(summary["dir"])
-        stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
-        metadata = {
-            "mode": summary["mode"],
-            "status": summary["status"],
-            "run_id": summary["run_id"],
-            "landing_dir": MetadataValue.path(str(run_dir)),
-            **_stats_metadata(stats),
-        }
-        if metadata["skipped"] and not metadata["errors"]:
-            # e.g. edX without API credentials: nothing was fetched on purpose, nothing is loaded or withdrawn
-            context.log.warning(f"{source.name}: skipped ({metadata['skipped']}); previous offers are kept")
-            return MaterializeResult(metadata={**metadata, "status": "skipped"})
-        if summary["status"] not in ("ok", "partial"):
-            # Nothing is loaded from this run and nothing previously loaded is touched.
-            raise Failure(
-                f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
-                f"{metadata['offers']} offers); previous offers are kept",
-                metadata=metadata,
-                # replaying a recorded snapshot gives the same answer every time: no point retrying
-                allow_retries=summary["mode"] == "live",
-            )
-        context.log.info(
-            f"{source.name}: {summary['status']}, {metadata['offers']} offers, "
-            f"{metadata['rejects']} rejects, {metadata['errors']} errors ({summary['mode']} mode)"
+@asset(
+    name=HARVEST_KEY,
+    group_name=HARVEST_GROUP,
+    partitions_def=SOURCES,
+    description="Harvest one registry source (the partition) into the landing area: a Scrapy crawl in a subprocess, "
+    "snapshot replay or live (MCATLAS_CRAWL_MODE). Partitions follow scrapers/sources.yaml (sensor registry_sources).",
+    kinds={"scrapy"},
+    retry_policy=HARVEST_RETRY,
+    # stale when a source has not been harvested for two of its (weekly) periods
+    freshness_policy=FreshnessPolicy.time_window(fail_window=timedelta(days=14), warn_window=timedelta(days=8)),
+    check_specs=[
+        AssetCheckSpec(
+            NO_ERRORS_CHECK,
+            asset=HARVEST_KEY,
+            blocking=False,
+            description="The harvest met no HTTP, timeout or parse errors.",
         )
-        return MaterializeResult(metadata=metadata)
-
-    return _harvest
-
-
-harvest_assets = [build_harvest_asset(src) for src in registry().values() if src.enabled]
+    ],
+)
+def harvest(context: AssetExecutionContext, crawler: CrawlerResource) -> MaterializeResult:
+    try:
+        source = get_source(context.partition_key)
+    except RegistryError as exc:
+        # a partition of a source since removed from the registry (the sensor deletes it on its next tick)
+        raise Failure(str(exc), allow_retries=False) from None
+    guard_mode(crawler)
+    pool = host_pool(source)
+    step_key = str(context.op_execution_context.node_handle)  # the step key, as Dagster's own claims use
+    with host_slot(context.instance, pool, context.run_id, step_key, log=context.log) as held:
+        summary = crawler.crawl(source.name, log=context.log)
+    run_dir = Path(summary["dir"])
+    stats = json.loads((run_dir / "stats.json").read_text()) if (run_dir / "stats.json").exists() else {}
+    metadata = {
+        "source": source.name,
+        "provider": source.provider,
+        "source_type": source.type,
+        "base_url": source.base_url,
+        "pool": f"{pool} (slot held)" if held else f"{pool} (not limited on this instance)",
+        "mode": summary["mode"],
+        "status": summary["status"],
+        "run_id": summary["run_id"],
+        "landing_dir": MetadataValue.path(str(run_dir)),
+        **_stats_metadata(stats),
+    }
+    check = AssetCheckResult(
+        check_name=NO_ERRORS_CHECK,
+        passed=metadata["errors"] == 0,
+        severity=AssetCheckSeverity.WARN,
+        metadata={"source": source.name, "errors": metadata["errors"]},
+    )
+    if metadata["skipped"] and not metadata["errors"]:
+        # e.g. edX without API credentials: nothing was fetched on purpose, nothing is loaded or withdrawn
+        context.log.warning(f"{source.name}: skipped ({metadata['skipped']}); previous offers are kept")
+        return MaterializeResult(metadata={**metadata, "status": "skipped"}, check_results=[check])
+    if summary["status"] not in ("ok", "partial"):
+        # Nothing is loaded from this run and nothing previously loaded is touched.
+        raise Failure(
+            f"{source.name}: harvest {summary['status']} ({metadata['errors']} errors, "
+            f"{metadata['offers']} offers); previous offers are kept",
+            metadata=metadata,
+            # replaying a recorded snapshot gives the same answer every time: no point retrying
+            allow_retries=summary["mode"] == "live",
+        )
+    context.log.info(
+        f"{source.name}: {summary['status']}, {metadata['offers']} offers, "
+        f"{metadata['rejects']} rejects, {metadata['errors']} errors ({summary['mode']} mode)"
+    )
+    return MaterializeResult(metadata=metadata, check_results=[check])

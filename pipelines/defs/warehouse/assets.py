@@ -11,7 +11,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from pipelines.defs.harvest.assets import harvest_assets
+from pipelines.defs.harvest.assets import harvest
 from pipelines.resources import CrawlerResource, WarehouseResource
 from scrapers.registry import registry
 from warehouse import build, db
@@ -23,7 +23,7 @@ AFTER_PYTHON = "tag:after_python"
 
 @asset(
     group_name=WAREHOUSE_GROUP,
-    deps=harvest_assets,
+    deps=[harvest],
     kinds={"duckdb"},
     description="Raw layer: every landed harvest run not loaded before (raw_offers, rejects, harvest_runs). "
     "Unchanged listings are not stored twice; failed or empty harvests load nothing and delete nothing.",
