@@ -7,15 +7,14 @@ and are registered on this group below. `python -m pipelines.cli ...` is the sam
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -96,23 +95,15 @@ def parse(source: str, file: Path) -> None:
 def run_lock(wait_seconds: float) -> Iterator[None]:
     """Only one `mcatlas run` writes at a time: a second one waits, then fails cleanly."""
     from models.landing import data_dir
+    from warehouse import filelock
 
     path = data_dir() / ".mcatlas-run.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as fh:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    fail(f"another mcatlas run holds {path} (waited {wait_seconds:.0f} s)", code=3)
-                time.sleep(0.5)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def busy() -> NoReturn:
+        fail(f"another mcatlas run holds {path} (waited {wait_seconds:.0f} s)", code=3)
+
+    with filelock.exclusive(path, wait_seconds, busy):
+        yield
 
 
 @main.command()

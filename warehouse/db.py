@@ -16,21 +16,19 @@ else (restored from a backup, edited by hand) starts from it, and one that finds
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import duckdb
 
 from models.landing import DONE, data_dir, finished_runs, run_status
+from warehouse import filelock
 
 SQL_DIR = Path(__file__).with_name("sql")
 # The raw layer, which Python loads; everything built from it is the dbt project in warehouse/dbt (see build.py).
@@ -116,28 +114,15 @@ def publish_work_copy(con: duckdb.DuckDBPyConnection, work: Path, published: Pat
 @contextmanager
 def _writer_lock(published: Path, wait: float) -> Iterator[None]:
     lock = work_path(published).with_name(published.name + ".lock")
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait
-    said = False
-    with open(lock, "a+") as fh:
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusy(
-                        f"warehouse {published} is being written by another run (waited {wait:.0f} s); try again"
-                        " later (readers are not affected)"
-                    ) from None
-                if not said:
-                    print(f"mcatlas: waiting for another run writing {published} ...", file=sys.stderr, flush=True)
-                    said = True
-                time.sleep(0.5)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def busy() -> NoReturn:
+        raise WarehouseBusy(
+            f"warehouse {published} is being written by another run (waited {wait:.0f} s); try again later"
+            " (readers are not affected)"
+        )
+
+    with filelock.exclusive(lock, wait, busy, waiting=f"mcatlas: waiting for another run writing {published} ..."):
+        yield
 
 
 def _open(target: Path, read_only: bool, shown: Path | None = None) -> duckdb.DuckDBPyConnection:
